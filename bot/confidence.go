@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"fmt"
+
+	"github.com/confidant-bot/confidant/index"
+)
+
+// Decision is what the confidence rule makes of a ranked list of hits.
+type Decision int
+
+const (
+	// OutOfScope: nothing close enough to offer.
+	OutOfScope Decision = iota
+	// Unsure: offer the closest titles as "did you mean" choices.
+	Unsure
+	// Confident: answer from the top hit.
+	Confident
+)
+
+func (d Decision) String() string {
+	switch d {
+	case Confident:
+		return "answer"
+	case Unsure:
+		return "did-you-mean"
+	}
+	return "out-of-scope"
+}
+
+// Confidence turns raw scores (not comparable across questions) into a
+// decision, using the share of the question the top entry speaks to and the
+// margin over the runner-up. Thresholds were calibrated on the development
+// set; see the README's "Search quality" section.
+type Confidence struct {
+	// Answer needs a top score of at least MinScore, a coverage of at least
+	// MinCoverage, and a runner-up scoring at most MaxRunnerUp of the top.
+	MinScore    float64
+	MinCoverage float64
+	MaxRunnerUp float64
+	// A question below these still gets "did you mean" choices when the top
+	// hit scores at least SuggestScore and covers at least SuggestCoverage.
+	SuggestScore    float64
+	SuggestCoverage float64
+}
+
+// DefaultConfidence is the calibrated rule.
+func DefaultConfidence() Confidence {
+	return Confidence{MinScore: 1.5, MinCoverage: 0.34, MaxRunnerUp: 0.97, SuggestScore: 0.5, SuggestCoverage: 0.15}
+}
+
+// Decide applies the rule. coverage is the top hit's coverage of the question.
+func (c Confidence) Decide(hits []index.Hit, coverage float64) (Decision, string) {
+	if len(hits) == 0 {
+		return OutOfScope, "no entry matched any word of the question"
+	}
+	top := hits[0].Score
+	ratio := 0.0
+	if len(hits) > 1 && top > 0 {
+		ratio = hits[1].Score / top
+	}
+	detail := fmt.Sprintf("top score %.2f, coverage %.2f, runner-up ratio %.2f", top, coverage, ratio)
+	switch {
+	case top >= c.MinScore && coverage >= c.MinCoverage && ratio <= c.MaxRunnerUp:
+		return Confident, "clear best match: " + detail
+	case top >= c.SuggestScore && coverage >= c.SuggestCoverage:
+		return Unsure, "weak or ambiguous match: " + detail
+	}
+	return OutOfScope, "too little in common with any entry: " + detail
+}

@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/confidant-bot/confidant/index"
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+// MaxAlternatives is how many other entries a reply offers.
+const MaxAlternatives = 3
+
+// Responder turns one message into one Reply. It is safe for concurrent use.
+type Responder struct {
+	lib        atomic.Pointer[Library]
+	confidence Confidence
+	log        *slog.Logger
+}
+
+// NewResponder serves lib. A nil logger discards logs.
+func NewResponder(lib *Library, log *slog.Logger) *Responder {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	r := &Responder{confidence: DefaultConfidence(), log: log}
+	r.lib.Store(lib)
+	return r
+}
+
+// Library is the library being served now.
+func (r *Responder) Library() *Library { return r.lib.Load() }
+
+// Swap serves lib from now on and returns the previous one. Questions already
+// being answered finish on the library they started with.
+func (r *Responder) Swap(lib *Library) *Library { return r.lib.Swap(lib) }
+
+// SetConfidence replaces the confidence rule (for calibration).
+func (r *Responder) SetConfidence(c Confidence) { r.confidence = c }
+
+// Respond answers one message. It never fails: problems become a kind reply
+// (and a log line without any of the message's content).
+func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply {
+	start := time.Now()
+	lib := r.lib.Load()
+	reply := r.respond(ctx, lib, message)
+	r.log.LogAttrs(ctx, slog.LevelDebug, "reply",
+		slog.String(LogKind, string(reply.Kind)),
+		slog.String(LogCategory, reply.Category),
+		slog.Duration(LogDuration, time.Since(start)))
+	return reply
+}
+
+func (r *Responder) respond(ctx context.Context, lib *Library, message string) knowledge.Reply {
+	c := lib.Corpus
+	q, tooLong := Clean(message)
+	switch {
+	case tooLong:
+		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "too-long",
+			Message: "That message is longer than I can read in one go. Could you shorten it to the main question, in a sentence or two?"}
+	case q == "":
+		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "empty",
+			Message: "I didn't catch a question there. Ask me anything about sex, intimacy, sexual health or sex therapy, in your own words."}
+	case !hasWords(q):
+		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "no-words",
+			Message: "I can only read words, not emoji or symbols on their own. What would you like to know? Ask in your own words."}
+	}
+	return r.retrieve(ctx, lib, c, q)
+}
+
+// retrieve searches the corpus and applies the confidence rule.
+func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Corpus, q string) knowledge.Reply {
+	text := q
+	if exp := c.Vocabulary.Expand(q); exp != "" {
+		text = q + " " + exp
+	}
+	hits, err := lib.Index.Search(ctx, text, MaxAlternatives+1)
+	if err != nil {
+		r.log.LogAttrs(ctx, slog.LevelError, "search failed", slog.String(LogError, err.Error()))
+		return apology()
+	}
+	cov := 0.0
+	if len(hits) > 0 {
+		cov = lib.Index.Coverage(text, hits[0].ID)
+	}
+	decision, reason := r.confidence.Decide(hits, cov)
+	switch decision {
+	case Confident:
+		e, _ := c.Entry(hits[0].ID)
+		return knowledge.Reply{
+			Kind:         knowledge.KindAnswer,
+			Entry:        e,
+			Score:        hits[0].Score,
+			Alternatives: alternatives(c, hits[1:]),
+			Referral:     c.Referral(e.Referral),
+			Reason:       reason,
+		}
+	case Unsure:
+		return knowledge.Reply{
+			Kind:         knowledge.KindFallback,
+			Score:        hits[0].Score,
+			Alternatives: alternatives(c, hits[:min(len(hits), MaxAlternatives)]),
+			Referral:     c.Referral(knowledge.ReferralGeneral),
+			Message:      "I'm not sure I found the right answer. Is your question one of these? Ask it again in other words, or pick one.",
+			Reason:       reason,
+		}
+	}
+	score := 0.0
+	if len(hits) > 0 {
+		score = hits[0].Score
+	}
+	return knowledge.Reply{
+		Kind:     knowledge.KindFallback,
+		Score:    score,
+		Referral: c.Referral(knowledge.ReferralGeneral),
+		Message:  "I only answer from a small set of checked, sourced answers about sex, intimacy, sexual health and sex therapy, and none of them fits this question. I'd rather say so than guess.",
+		Reason:   reason,
+	}
+}
+
+func alternatives(c *knowledge.Corpus, hits []index.Hit) []knowledge.Alternative {
+	out := make([]knowledge.Alternative, 0, len(hits))
+	for _, h := range hits {
+		if e, ok := c.Entry(h.ID); ok && len(out) < MaxAlternatives {
+			out = append(out, knowledge.Alternative{ID: e.ID, Title: e.Title, Score: h.Score})
+		}
+	}
+	return out
+}
+
+// apology is the reply when something went wrong on our side.
+func apology() knowledge.Reply {
+	return knowledge.Reply{Kind: knowledge.KindFallback, Category: "error",
+		Message: "Sorry, something went wrong on my side. Please try again in a moment."}
+}
+
+// Show returns the reply for one entry by id, for "other answers" menus and
+// topic browsing.
+func (r *Responder) Show(id string) (knowledge.Reply, bool) {
+	lib := r.lib.Load()
+	e, ok := lib.Corpus.Entry(strings.TrimSpace(id))
+	if !ok {
+		return knowledge.Reply{}, false
+	}
+	kind := knowledge.KindAnswer
+	if e.Referral == knowledge.ReferralCrisis {
+		kind = knowledge.KindCrisis
+	}
+	return knowledge.Reply{Kind: kind, Entry: e, Referral: lib.Corpus.Referral(e.Referral)}, true
+}

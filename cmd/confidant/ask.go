@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+const askUsage = `Usage: confidant ask [--json] [--corpus DIR] [QUESTION...]
+
+Answer the question given as arguments, or, with no arguments, each line of
+standard input as a separate question.
+
+`
+
+// askJSON is the public contract of "ask --json": one object per line.
+type askJSON struct {
+	Kind         knowledge.Kind          `json:"kind"`
+	ID           string                  `json:"id"`
+	Title        string                  `json:"title"`
+	Score        float64                 `json:"score"`
+	Alternatives []knowledge.Alternative `json:"alternatives"`
+	Sources      []askSource             `json:"sources"`
+	Referral     string                  `json:"referral"`
+	Text         string                  `json:"text"`
+}
+
+type askSource struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+func toJSON(r knowledge.Reply) askJSON {
+	out := askJSON{
+		Kind:         r.Kind,
+		ID:           r.ID(),
+		Title:        r.Title(),
+		Score:        r.Score,
+		Alternatives: r.Alternatives,
+		Sources:      []askSource{},
+		Referral:     r.Referral.Text,
+		Text:         r.Text(),
+	}
+	if out.Alternatives == nil {
+		out.Alternatives = []knowledge.Alternative{}
+	}
+	for _, s := range r.Sources() {
+		out.Sources = append(out.Sources, askSource{Title: s.Title, URL: s.URL})
+	}
+	return out
+}
+
+func runAsk(ctx context.Context, args []string, s stdio, getenv env) error {
+	fs := newFlagSet("ask", askUsage, s)
+	asJSON := fs.Bool("json", false, "print each reply as one line of JSON")
+	dir := corpusFlag(fs, getenv)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	r, err := newResponder(*dir, nil)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(s.out)
+	enc.SetEscapeHTML(false)
+	answer := func(q string) error {
+		rep := r.Respond(ctx, q)
+		if *asJSON {
+			return enc.Encode(toJSON(rep))
+		}
+		_, err := fmt.Fprintf(s.out, "%s\n\n", rep.Text())
+		return err
+	}
+	if fs.NArg() > 0 {
+		return answer(joinArgs(fs.Args()))
+	}
+	sc := bufio.NewScanner(s.in)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := answer(sc.Text()); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read input: %w", err)
+	}
+	return nil
+}

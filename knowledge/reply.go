@@ -1,0 +1,134 @@
+package knowledge
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is what sort of reply the bot gives.
+type Kind string
+
+const (
+	// KindAnswer is a confident answer from one entry.
+	KindAnswer Kind = "answer"
+	// KindFallback is an unsure or out-of-scope reply: "did you mean" choices, or
+	// an honest "I don't have a sourced answer for that".
+	KindFallback Kind = "fallback"
+	// KindDecline is a polite refusal (explicit content, medical advice, rule-breaking).
+	KindDecline Kind = "decline"
+	// KindCrisis puts crisis resources first and nothing else.
+	KindCrisis Kind = "crisis"
+)
+
+// Alternative is another entry that might be what the person meant.
+type Alternative struct {
+	ID    string  `json:"id"`
+	Title string  `json:"title"`
+	Score float64 `json:"score"`
+}
+
+// Reply is everything the bot says in answer to one message. The same Reply
+// is rendered as plain text on the console and as an embed on Discord.
+type Reply struct {
+	Kind Kind
+	// Entry is the entry answered from (answer, crisis, and a decline that
+	// points to a general entry); nil otherwise.
+	Entry *Entry
+	Score float64
+	// Alternatives are "did you mean" choices (fallback) or other answers.
+	Alternatives []Alternative
+	Referral     Referral
+	// Category is the crisis category or the decline reason, when there is one.
+	Category string
+	// Message is what the bot says before (or instead of) an entry: the
+	// decline explanation, the fallback sentence, a short acknowledgement.
+	Message string
+	// Reason says why the bot decided as it did (for moderators and eval;
+	// never shown to the person asking).
+	Reason string
+	// Notice is an extra line after the answer, such as support lines for a
+	// topic that touches on past harm.
+	Notice string
+}
+
+// Disclaimer ends every reply.
+const Disclaimer = "General information from an automated bot, not medical advice."
+
+// Title is the heading of the reply.
+func (r Reply) Title() string {
+	if r.Entry != nil {
+		return r.Entry.Title
+	}
+	switch r.Kind {
+	case KindFallback:
+		if len(r.Alternatives) > 0 {
+			return "Did you mean…"
+		}
+		return "I don't have a sourced answer for that"
+	case KindDecline:
+		return "That's not something I can help with"
+	}
+	return ""
+}
+
+// Sources are the sources of the entry answered from.
+func (r Reply) Sources() []Source {
+	if r.Entry == nil {
+		return nil
+	}
+	return r.Entry.Sources
+}
+
+// ID is the entry id, or "".
+func (r Reply) ID() string {
+	if r.Entry == nil {
+		return ""
+	}
+	return r.Entry.ID
+}
+
+// Text renders the reply as plain text (with light Markdown), for the
+// console and for tests.
+func (r Reply) Text() string {
+	var b strings.Builder
+	if t := r.Title(); t != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", t)
+	}
+	if r.Message != "" {
+		b.WriteString(r.Message)
+		b.WriteString("\n\n")
+	}
+	if r.Entry != nil {
+		b.WriteString(r.Entry.Body)
+		b.WriteString("\n\n")
+	}
+	if r.Notice != "" {
+		b.WriteString(r.Notice)
+		b.WriteString("\n\n")
+	}
+	if r.Kind == KindFallback && len(r.Alternatives) > 0 {
+		for i, a := range r.Alternatives {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, a.Title)
+		}
+		b.WriteString("\n")
+	}
+	if src := r.Sources(); len(src) > 0 {
+		b.WriteString("Sources:\n")
+		for _, s := range src {
+			fmt.Fprintf(&b, "- %s (%s): %s\n", s.Title, s.Publisher, s.URL)
+		}
+		b.WriteString("\n")
+	}
+	if r.Referral.Text != "" {
+		fmt.Fprintf(&b, "Who can help: %s", r.Referral.Text)
+		if r.Referral.LinkURL != "" {
+			fmt.Fprintf(&b, " %s: %s", r.Referral.LinkTitle, r.Referral.LinkURL)
+		}
+		b.WriteString("\n\n")
+	}
+	b.WriteString(Disclaimer)
+	if r.Entry != nil && r.Entry.ReviewedDate() != "" {
+		fmt.Fprintf(&b, " Reviewed %s.", r.Entry.ReviewedDate())
+	}
+	return b.String()
+}
