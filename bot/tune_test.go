@@ -33,13 +33,17 @@ func TestTune(t *testing.T) {
 	}
 	base := index.DefaultOptions()
 	variants := map[string]func(o *index.Options){
-		"default":   func(o *index.Options) {},
-		"tfidf":     func(o *index.Options) { o.Scoring = "tfidf" },
-		"nofuzzy":   func(o *index.Options) { o.Fuzzy = 0 },
-		"nosyn":     func(o *index.Options) { o.Synonyms = false },
-		"body1":     func(o *index.Options) { o.Body = 1 },
-		"q3":        func(o *index.Options) { o.Questions = 3 },
-		"title1":    func(o *index.Options) { o.Title = 1 },
+		"default":    func(o *index.Options) {},
+		"tfidf":      func(o *index.Options) { o.Scoring = "tfidf" },
+		"nofuzzy":    func(o *index.Options) { o.Fuzzy = 0 },
+		"nosyn":      func(o *index.Options) { o.Synonyms = false },
+		"phrasing0":  func(o *index.Options) { o.Phrasing = 0 },
+		"phrasing.5": func(o *index.Options) { o.Phrasing = 0.5 },
+		"phrasing2":  func(o *index.Options) { o.Phrasing = 2 },
+		"body.3":     func(o *index.Options) { o.Body = 0.3 },
+		"body1":      func(o *index.Options) { o.Body = 1 },
+		"title1":     func(o *index.Options) { o.Title = 1 },
+		"tags.5":     func(o *index.Options) { o.Tags = .5 },
 	}
 	for name, mod := range variants {
 		o := base

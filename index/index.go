@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -21,6 +23,9 @@ const (
 	FieldQuestions = "questions"
 	FieldTags      = "tags"
 	FieldBody      = "body"
+	// FieldAsk holds one way of asking (the title or one question) per
+	// document, so a question can match the single closest phrasing.
+	FieldAsk = "ask"
 )
 
 const (
@@ -40,11 +45,14 @@ type Options struct {
 	Fuzzy float64
 	// Synonyms turns the vocabulary's synonym groups on.
 	Synonyms bool
+	// Phrasing is the weight of the closest single phrasing (title or one
+	// question) relative to the whole entry, both normalised to the best hit.
+	Phrasing float64
 }
 
 // DefaultOptions are the options tuned on the development set (see README).
 func DefaultOptions() Options {
-	return Options{Scoring: "bm25", Title: 2.0, Questions: 2.0, Tags: 1.0, Body: 0.6, Fuzzy: 0.4, Synonyms: true}
+	return Options{Scoring: "bm25", Title: 2.0, Questions: 2.0, Tags: 1.0, Body: 0.6, Fuzzy: 0.4, Synonyms: true, Phrasing: 0.5}
 }
 
 // Hit is one entry found for a query.
@@ -56,7 +64,10 @@ type Hit struct {
 // Index is a searchable, immutable view of one corpus. It is safe for
 // concurrent use.
 type Index struct {
-	bleve    bleve.Index
+	bleve bleve.Index
+	// asks holds one document per phrasing (title or question); it is a
+	// separate index so that its statistics do not skew the entries'.
+	asks     bleve.Index
 	analyzer analysis.Analyzer
 	opts     Options
 	size     int
@@ -87,7 +98,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 		groups = nil
 	}
 	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{FieldTitle, FieldQuestions, FieldTags, FieldBody} {
+	for _, f := range []string{FieldTitle, FieldQuestions, FieldTags, FieldBody, FieldAsk} {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = en.AnalyzerName
 		fm.Store = false
@@ -107,8 +118,15 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new index: %w", err)
 	}
+	ai, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("new index: %w", err)
+	}
+	closeAll := func() { bi.Close(); ai.Close() }
 	ix := &Index{
 		bleve:    bi,
+		asks:     ai,
 		analyzer: m.AnalyzerNamed(en.AnalyzerName),
 		opts:     opts,
 		size:     len(c.Entries),
@@ -120,7 +138,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 			ix.canon[t] = g[0]
 		}
 	}
-	b := bi.NewBatch()
+	b, ab := bi.NewBatch(), ai.NewBatch()
 	for _, e := range c.Entries {
 		doc := map[string]any{
 			"_type":        docType,
@@ -130,8 +148,14 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 			FieldBody:      e.Body,
 		}
 		if err := b.Index(e.ID, doc); err != nil {
-			bi.Close()
+			closeAll()
 			return nil, fmt.Errorf("index %s: %w", e.ID, err)
+		}
+		for i, ask := range append([]string{e.Title}, e.Questions...) {
+			if err := ab.Index(askID(e.ID, i), map[string]any{"_type": docType, FieldAsk: ask}); err != nil {
+				closeAll()
+				return nil, fmt.Errorf("index %s: %w", e.ID, err)
+			}
 		}
 		set := map[string]struct{}{}
 		for _, text := range []string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Tags, ", "), e.Body} {
@@ -142,20 +166,29 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 		ix.terms[e.ID] = set
 	}
 	for i, g := range groups {
-		if err := b.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, &bleve.SynonymDefinition{Synonyms: g}); err != nil {
-			bi.Close()
+		def := &bleve.SynonymDefinition{Synonyms: g}
+		if err := b.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, def); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("synonym group %v: %w", g, err)
+		}
+		if err := ab.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, def); err != nil {
+			closeAll()
 			return nil, fmt.Errorf("synonym group %v: %w", g, err)
 		}
 	}
 	if err := bi.Batch(b); err != nil {
-		bi.Close()
+		closeAll()
+		return nil, fmt.Errorf("index batch: %w", err)
+	}
+	if err := ai.Batch(ab); err != nil {
+		closeAll()
 		return nil, fmt.Errorf("index batch: %w", err)
 	}
 	// A smoke query catches a broken synonym source or mapping now, not on
 	// the first question a person asks.
 	if len(c.Entries) > 0 {
 		if _, err := ix.Search(context.Background(), c.Entries[0].Title, 1); err != nil {
-			bi.Close()
+			closeAll()
 			return nil, fmt.Errorf("smoke query: %w", err)
 		}
 	}
@@ -163,7 +196,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+func (ix *Index) Close() error { return errors.Join(ix.bleve.Close(), ix.asks.Close()) }
 
 // Len is the number of entries indexed.
 func (ix *Index) Len() int { return ix.size }
@@ -188,34 +221,92 @@ func (ix *Index) canonical(term string) string {
 
 // Search returns up to n entries for the question, best first. The text is
 // only ever analysed as plain words: no query syntax reaches bleve.
+//
+// An entry's score combines how well the whole entry matches with how well
+// its single closest phrasing matches, each divided by the best of its kind,
+// so scores lie between 0 and 1+Phrasing.
 func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) {
 	if strings.TrimSpace(text) == "" || n <= 0 {
 		return nil, nil
 	}
-	var qs []query.Query
-	add := func(field string, boost float64) {
-		if boost <= 0 {
-			return
-		}
-		exact := query.NewMatchQuery(text)
-		exact.SetField(field)
-		exact.SetBoost(boost)
-		qs = append(qs, exact)
-		if ix.opts.Fuzzy > 0 {
-			fz := query.NewMatchQuery(text)
-			fz.SetField(field)
-			fz.SetFuzziness(1)
-			fz.SetPrefix(1)
-			fz.SetBoost(boost * ix.opts.Fuzzy)
-			qs = append(qs, fz)
+	const pool = 20 // candidates taken from each ranking before combining
+	entries, err := search(ctx, ix.bleve, ix.entryQuery(text), pool)
+	if err != nil {
+		return nil, err
+	}
+	scores := map[string]float64{}
+	if len(entries) > 0 {
+		top := entries[0].Score
+		for _, h := range entries {
+			scores[h.ID] += h.Score / top
 		}
 	}
-	add(FieldTitle, ix.opts.Title)
-	add(FieldQuestions, ix.opts.Questions)
-	add(FieldTags, ix.opts.Tags)
-	add(FieldBody, ix.opts.Body)
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(qs), n, 0, false)
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	if ix.opts.Phrasing > 0 {
+		asks, err := search(ctx, ix.asks, query.NewDisjunctionQuery(ix.fieldQueries(text, FieldAsk, 1)), pool*3)
+		if err != nil {
+			return nil, err
+		}
+		best := map[string]bool{}
+		if len(asks) > 0 {
+			top := asks[0].Score
+			for _, h := range asks {
+				id := entryOf(h.ID)
+				if id == "" || best[id] {
+					continue
+				}
+				best[id] = true
+				scores[id] += ix.opts.Phrasing * h.Score / top
+			}
+		}
+	}
+	hits := make([]Hit, 0, len(scores))
+	for id, sc := range scores {
+		hits = append(hits, Hit{ID: id, Score: sc})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	if len(hits) > n {
+		hits = hits[:n]
+	}
+	return hits, nil
+}
+
+func (ix *Index) entryQuery(text string) query.Query {
+	var qs []query.Query
+	for _, f := range []struct {
+		name  string
+		boost float64
+	}{{FieldTitle, ix.opts.Title}, {FieldQuestions, ix.opts.Questions}, {FieldTags, ix.opts.Tags}, {FieldBody, ix.opts.Body}} {
+		if f.boost > 0 {
+			qs = append(qs, ix.fieldQueries(text, f.name, f.boost)...)
+		}
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// fieldQueries match the words of text in one field, exactly and, when
+// typo tolerance is on, with one edit at a lower weight.
+func (ix *Index) fieldQueries(text, field string, boost float64) []query.Query {
+	exact := query.NewMatchQuery(text)
+	exact.SetField(field)
+	exact.SetBoost(boost)
+	if ix.opts.Fuzzy <= 0 {
+		return []query.Query{exact}
+	}
+	fz := query.NewMatchQuery(text)
+	fz.SetField(field)
+	fz.SetFuzziness(1)
+	fz.SetPrefix(1)
+	fz.SetBoost(boost * ix.opts.Fuzzy)
+	return []query.Query{exact, fz}
+}
+
+func search(ctx context.Context, bi bleve.Index, q query.Query, n int) ([]Hit, error) {
+	res, err := bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, n, 0, false))
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
@@ -227,6 +318,17 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 		hits = append(hits, Hit{ID: h.ID, Score: h.Score})
 	}
 	return hits, nil
+}
+
+// Phrasing documents have ids "<entry id>#<n>"; entry ids are slugs without '#'.
+func askID(entry string, n int) string { return entry + "#" + strconv.Itoa(n) }
+
+func entryOf(askID string) string {
+	id, _, ok := strings.Cut(askID, "#")
+	if !ok {
+		return ""
+	}
+	return id
 }
 
 // Coverage is the share of the question's terms (after analysis) that occur
