@@ -13,6 +13,7 @@ import (
 type Library struct {
 	Corpus *knowledge.Corpus
 	Index  *index.Index
+	Triage *Triage
 }
 
 // NewLibrary indexes a validated corpus.
@@ -21,5 +22,5 @@ func NewLibrary(c *knowledge.Corpus, opts index.Options) (*Library, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	return &Library{Corpus: c, Index: ix}, nil
+	return &Library{Corpus: c, Index: ix, Triage: NewTriage(c.Triage)}, nil
 }

@@ -68,7 +68,54 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "no-words",
 			Message: "I can only read words, not emoji or symbols on their own. What would you like to know? Ask in your own words."}
 	}
+	v := lib.Triage.Classify(q)
+	switch v.Kind {
+	case knowledge.VerdictCrisis:
+		return crisisReply(c, v)
+	case knowledge.VerdictDecline:
+		return r.declineReply(ctx, lib, q, v)
+	}
+	if v.Past {
+		notice := c.Triage.Past.Notices[v.Category]
+		if e, ok := c.Entry(v.Redirect); ok {
+			return knowledge.Reply{Kind: knowledge.KindAnswer, Entry: e, Referral: c.Referral(e.Referral),
+				Category: v.Category, Notice: notice, Reason: "past experience: " + v.Category}
+		}
+		rep := r.retrieve(ctx, lib, c, q)
+		rep.Notice = notice
+		return rep
+	}
 	return r.retrieve(ctx, lib, c, q)
+}
+
+// crisisReply is the crisis entry for the category and nothing else.
+func crisisReply(c *knowledge.Corpus, v Verdict) knowledge.Reply {
+	e, _ := c.Entry(c.Triage.CrisisEntries[v.Category])
+	return knowledge.Reply{Kind: knowledge.KindCrisis, Entry: e, Category: v.Category,
+		Referral: c.Referral(knowledge.ReferralCrisis), Reason: "triage: " + v.Category}
+}
+
+// declineReply explains what the bot will not do; for a medical question it
+// also offers the closest general entries, if any.
+func (r *Responder) declineReply(ctx context.Context, lib *Library, q string, v Verdict) knowledge.Reply {
+	c := lib.Corpus
+	rep := knowledge.Reply{Kind: knowledge.KindDecline, Category: v.Category,
+		Message: c.Triage.DeclineReplies[v.Category], Reason: "triage: " + v.Category}
+	switch v.Category {
+	case "medical-advice":
+		rep.Referral = c.Referral(knowledge.ReferralDoctor)
+		if related := r.retrieve(ctx, lib, c, q); len(related.Alternatives) > 0 || related.Entry != nil {
+			if related.Entry != nil {
+				rep.Alternatives = append(rep.Alternatives, knowledge.Alternative{ID: related.Entry.ID, Title: related.Entry.Title, Score: related.Score})
+			}
+			for _, a := range related.Alternatives {
+				if len(rep.Alternatives) < MaxAlternatives {
+					rep.Alternatives = append(rep.Alternatives, a)
+				}
+			}
+		}
+	}
+	return rep
 }
 
 // retrieve searches the corpus and applies the confidence rule.

@@ -14,11 +14,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed faq/*.md referrals.yaml vocabulary.yaml
+//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml
 var defaultFS embed.FS
 
 // DefaultFS is the corpus embedded in the binary, laid out as a corpus
-// directory: faq/*.md, referrals.yaml, vocabulary.yaml.
+// directory: faq/*.md, referrals.yaml, vocabulary.yaml, triage.yaml.
 func DefaultFS() fs.FS { return defaultFS }
 
 // File names inside a corpus directory.
@@ -33,6 +33,7 @@ type Corpus struct {
 	Entries    []*Entry // sorted by ID
 	Referrals  map[string]Referral
 	Vocabulary Vocabulary
+	Triage     TriageRules
 	byID       map[string]*Entry
 }
 
@@ -101,6 +102,10 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	c.Referrals = loadReferrals(fsys, &r)
 	if data, name, ok := readOrDefault(fsys, VocabularyFile, &r); ok {
 		c.Vocabulary = parseVocabulary(name, data, &r)
+	}
+	if data, name, ok := readOrDefault(fsys, TriageFile, &r); ok {
+		c.Triage = parseTriage(name, data, &r)
+		checkTriageEntries(c, &r)
 	}
 	crossCheck(c, now, &r)
 

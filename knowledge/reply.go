@@ -106,7 +106,10 @@ func (r Reply) Text() string {
 		b.WriteString(r.Notice)
 		b.WriteString("\n\n")
 	}
-	if r.Kind == KindFallback && len(r.Alternatives) > 0 {
+	if r.Kind == KindDecline && len(r.Alternatives) > 0 {
+		b.WriteString("General information that may help:\n")
+	}
+	if (r.Kind == KindFallback || r.Kind == KindDecline) && len(r.Alternatives) > 0 {
 		for i, a := range r.Alternatives {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, a.Title)
 		}

@@ -1,0 +1,75 @@
+package bot_test
+
+import (
+	"bufio"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+// triageCase is one row of testdata/triage-cases.tsv.
+type triageCase struct {
+	message, want, note string
+	line                int
+}
+
+func readTriageCases(tb testing.TB) []triageCase {
+	tb.Helper()
+	f, err := os.Open("../testdata/triage-cases.tsv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []triageCase
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		if n == 1 {
+			continue
+		}
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) != 3 {
+			tb.Fatalf("triage-cases.tsv:%d: want 3 columns, got %d", n, len(cols))
+		}
+		out = append(out, triageCase{cols[0], cols[1], cols[2], n})
+	}
+	return out
+}
+
+func verdictString(v bot.Verdict) string {
+	if v.Kind == "" {
+		return "pass"
+	}
+	return v.Kind + "/" + v.Category
+}
+
+// TestTriageCases runs the adversarial triage file: obfuscated crisis
+// messages, indirect ones, near-misses that must not trigger, jailbreaks,
+// explicit requests and dosing questions. Every row must get its verdict.
+func TestTriageCases(t *testing.T) {
+	c := mustDefaultCorpus(t)
+	tr := bot.NewTriage(c.Triage)
+	cases := readTriageCases(t)
+	if len(cases) < 80 {
+		t.Fatalf("triage-cases.tsv has %d cases, want at least 80", len(cases))
+	}
+	for _, tc := range cases {
+		v := tr.Classify(tc.message)
+		if got := verdictString(v); got != tc.want {
+			t.Errorf("triage-cases.tsv:%d %q\n got %s (pattern %q), want %s (%s)", tc.line, tc.message, got, v.Pattern, tc.want, tc.note)
+		}
+	}
+}
+
+func mustDefaultCorpus(tb testing.TB) *knowledge.Corpus {
+	tb.Helper()
+	c, _, err := knowledge.Default()
+	if err != nil {
+		tb.Fatalf("load embedded corpus: %v", err)
+	}
+	return c
+}

@@ -1,0 +1,208 @@
+package knowledge
+
+import (
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// TriageFile is the moderator-readable list of what the safety triage looks
+// for before any search. The code only interprets it (package bot).
+const TriageFile = "triage.yaml"
+
+// Triage verdict kinds and their categories.
+const (
+	VerdictCrisis  = "crisis"
+	VerdictDecline = "decline"
+)
+
+// CrisisCategories and DeclineReasons are the categories the triage file
+// may define, in the order they are checked within their kind.
+var (
+	CrisisCategories = []string{"self-harm", "minor", "sexual-assault", "abuse"}
+	DeclineReasons   = []string{"explicit", "medical-advice", "manipulation"}
+)
+
+// TriageRules is the parsed triage file.
+type TriageRules struct {
+	// Crisis and Decline map a category to its patterns.
+	Crisis  map[string][]Pattern
+	Decline map[string][]Pattern
+	// Lists are named word lists that patterns use as {name}.
+	Lists map[string][]string
+	// CrisisEntries maps a crisis category to the entry shown for it.
+	CrisisEntries map[string]string
+	// DeclineReplies maps a decline reason to what the bot says.
+	DeclineReplies map[string]string
+	// Negations before a match cancel it ("not suicidal"), unless the
+	// pattern itself starts with one.
+	Negations []string
+	// SafePhrases mention a trigger without disclosing anything ("if I
+	// mention self-harm"); a match inside one does not count.
+	SafePhrases []string
+	Past        PastRules
+}
+
+// PastRules turn a disclosure about the past into a gentle answer instead of
+// a crisis-only reply.
+type PastRules struct {
+	Markers []string
+	// Unless lists words that make it current again ("last night", "still").
+	Unless []string
+	// Redirect maps a crisis category to the entry answered instead; an empty
+	// id means "search as usual".
+	Redirect map[string]string
+	// Notices maps a crisis category to a line added to that answer.
+	Notices map[string]string
+}
+
+// Pattern is one trigger: parts that must all be present (joined by "&" in
+// the file), each a sequence of words where "word*" is a prefix, "..." is a
+// gap of up to three words, and "{name}" is a list or a built-in
+// ({minor}, {adult-age}).
+type Pattern struct {
+	Text  string
+	Parts []string
+	Line  int
+}
+
+// Built-in placeholders a pattern may use besides the file's lists.
+var builtinPlaceholders = map[string]bool{"minor": true, "adult-age": true}
+
+var placeholderRE = regexp.MustCompile(`\{([^}]*)\}`)
+
+type triageFile struct {
+	Crisis         map[string][]string `yaml:"crisis"`
+	Decline        map[string][]string `yaml:"decline"`
+	Lists          map[string][]string `yaml:"lists"`
+	CrisisEntries  map[string]string   `yaml:"crisis_entries"`
+	DeclineReplies map[string]string   `yaml:"decline_replies"`
+	Negations      []string            `yaml:"negations"`
+	SafePhrases    []string            `yaml:"safe_phrases"`
+	Past           struct {
+		Markers  []string          `yaml:"markers"`
+		Unless   []string          `yaml:"unless"`
+		Redirect map[string]string `yaml:"redirect"`
+		Notices  map[string]string `yaml:"notices"`
+	} `yaml:"past"`
+}
+
+func parseTriage(name string, data []byte, r *Report) TriageRules {
+	var tr TriageRules
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		r.errorf(name, yamlErrLine(err)-1, "not valid YAML: %s", yamlErrText(err))
+		return tr
+	}
+	var f triageFile
+	if err := strictDecode(&doc, &f); err != nil {
+		r.errorf(name, 0, "%s", yamlErrText(err))
+		return tr
+	}
+	lines := patternLines(&doc)
+	tr = TriageRules{
+		Crisis: map[string][]Pattern{}, Decline: map[string][]Pattern{},
+		Lists: f.Lists, CrisisEntries: f.CrisisEntries, DeclineReplies: f.DeclineReplies,
+		Negations: f.Negations, SafePhrases: f.SafePhrases,
+		Past:      PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices},
+	}
+	for listName, words := range f.Lists {
+		if len(words) == 0 {
+			r.errorf(name, 0, "list %q is empty", listName)
+		}
+	}
+	check := func(kind string, known []string, in map[string][]string, out map[string][]Pattern) {
+		for cat, pats := range in {
+			if !contains(known, cat) {
+				r.errorf(name, 0, "unknown %s category %q (use: %s)", kind, cat, strings.Join(known, ", "))
+				continue
+			}
+			for _, p := range pats {
+				line := lines[p]
+				parts := strings.Split(p, "&")
+				ok := true
+				for i := range parts {
+					parts[i] = strings.TrimSpace(parts[i])
+					if NormalizePhrase(parts[i]) == "" && !strings.Contains(parts[i], "{") {
+						r.errorf(name, line, "pattern %q has an empty part", p)
+						ok = false
+					}
+					for _, m := range placeholderRE.FindAllStringSubmatch(parts[i], -1) {
+						if !builtinPlaceholders[m[1]] && f.Lists[m[1]] == nil {
+							r.errorf(name, line, "pattern %q uses {%s}, which is not a list in this file", p, m[1])
+							ok = false
+						}
+					}
+				}
+				if ok {
+					out[cat] = append(out[cat], Pattern{Text: p, Parts: parts, Line: line})
+				}
+			}
+		}
+		for _, cat := range known {
+			if len(out[cat]) == 0 {
+				r.errorf(name, 0, "%s category %q has no patterns", kind, cat)
+			}
+		}
+	}
+	check(VerdictCrisis, CrisisCategories, f.Crisis, tr.Crisis)
+	check(VerdictDecline, DeclineReasons, f.Decline, tr.Decline)
+	for _, cat := range CrisisCategories {
+		if f.CrisisEntries[cat] == "" {
+			r.errorf(name, 0, "crisis_entries has no entry for %q", cat)
+		}
+	}
+	for _, reason := range DeclineReasons {
+		if strings.TrimSpace(f.DeclineReplies[reason]) == "" {
+			r.errorf(name, 0, "decline_replies has no reply for %q", reason)
+		}
+	}
+	for cat := range f.Past.Redirect {
+		if !contains(CrisisCategories, cat) {
+			r.errorf(name, 0, "past.redirect: unknown crisis category %q", cat)
+		}
+	}
+	return tr
+}
+
+// patternLines finds the line of every pattern string for messages.
+func patternLines(doc *yaml.Node) map[string]int {
+	out := map[string]int{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode {
+			if _, ok := out[n.Value]; !ok {
+				out[n.Value] = n.Line
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkTriageEntries verifies that the entries the triage names exist.
+func checkTriageEntries(c *Corpus, r *Report) {
+	for cat, id := range c.Triage.CrisisEntries {
+		if _, ok := c.byID[id]; !ok {
+			r.errorf(TriageFile, 0, "crisis_entries: %s names entry %q, which does not exist", cat, id)
+		}
+	}
+	for cat, id := range c.Triage.Past.Redirect {
+		if _, ok := c.byID[id]; id != "" && !ok {
+			r.errorf(TriageFile, 0, "past.redirect: %s names entry %q, which does not exist", cat, id)
+		}
+	}
+}
