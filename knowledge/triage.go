@@ -105,7 +105,7 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 		Crisis: map[string][]Pattern{}, Decline: map[string][]Pattern{},
 		Lists: f.Lists, CrisisEntries: f.CrisisEntries, DeclineReplies: f.DeclineReplies,
 		Negations: f.Negations, SafePhrases: f.SafePhrases,
-		Past:      PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices},
+		Past: PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices},
 	}
 	for listName, words := range f.Lists {
 		if len(words) == 0 {
