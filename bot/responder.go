@@ -77,7 +77,7 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 	}
 	if v.Past {
 		notice := c.Triage.Past.Notices[v.Category]
-		if e, ok := c.Entry(v.Redirect); ok {
+		if e, ok := c.Entry(v.Redirect); ok && v.Redirect != "" {
 			return knowledge.Reply{Kind: knowledge.KindAnswer, Entry: e, Referral: c.Referral(e.Referral),
 				Category: v.Category, Notice: notice, Reason: "past experience: " + v.Category}
 		}
@@ -90,7 +90,10 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 
 // crisisReply is the crisis entry for the category and nothing else.
 func crisisReply(c *knowledge.Corpus, v Verdict) knowledge.Reply {
-	e, _ := c.Entry(c.Triage.CrisisEntries[v.Category])
+	e, ok := c.Entry(c.Triage.CrisisEntries[v.Category])
+	if !ok {
+		e = nil // a corpus without its crisis entries still sends the crisis referral
+	}
 	return knowledge.Reply{Kind: knowledge.KindCrisis, Entry: e, Category: v.Category,
 		Referral: c.Referral(knowledge.ReferralCrisis), Reason: "triage: " + v.Category}
 }

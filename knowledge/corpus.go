@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml
+//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml
 var defaultFS embed.FS
 
 // DefaultFS is the corpus embedded in the binary, laid out as a corpus
@@ -34,6 +34,7 @@ type Corpus struct {
 	Referrals  map[string]Referral
 	Vocabulary Vocabulary
 	Triage     TriageRules
+	Themes     []Theme
 	byID       map[string]*Entry
 }
 
@@ -105,7 +106,10 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	}
 	if data, name, ok := readOrDefault(fsys, TriageFile, &r); ok {
 		c.Triage = parseTriage(name, data, &r)
-		checkTriageEntries(c, &r)
+		checkTriageEntries(c, embedded(name), &r)
+	}
+	if data, name, ok := readOrDefault(fsys, ThemesFile, &r); ok {
+		c.Themes = parseThemes(name, data, c, embedded(name), &r)
 	}
 	crossCheck(c, now, &r)
 
@@ -115,6 +119,9 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	}
 	return c, r, nil
 }
+
+// embedded reports whether a file name came from the embedded defaults.
+func embedded(name string) bool { return strings.HasPrefix(name, "(embedded) ") }
 
 // readOrDefault reads name from fsys, or from the embedded corpus when fsys
 // does not have it.

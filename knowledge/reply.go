@@ -67,6 +67,8 @@ func (r Reply) Title() string {
 		return "I don't have a sourced answer for that"
 	case KindDecline:
 		return "That's not something I can help with"
+	case KindCrisis:
+		return "Please reach out for help now"
 	}
 	return ""
 }

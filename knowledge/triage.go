@@ -194,14 +194,20 @@ func contains(list []string, s string) bool {
 }
 
 // checkTriageEntries verifies that the entries the triage names exist.
-func checkTriageEntries(c *Corpus, r *Report) {
+// With the embedded default file (fallback) a missing crisis entry is only
+// a warning: the bot then sends the crisis referral on its own.
+func checkTriageEntries(c *Corpus, fallback bool, r *Report) {
 	for cat, id := range c.Triage.CrisisEntries {
 		if _, ok := c.byID[id]; !ok {
-			r.errorf(TriageFile, 0, "crisis_entries: %s names entry %q, which does not exist", cat, id)
+			sev := Error
+			if fallback {
+				sev = Warning
+			}
+			r.add(TriageFile, 0, sev, "crisis_entries: %s names entry %q, which does not exist", cat, id)
 		}
 	}
 	for cat, id := range c.Triage.Past.Redirect {
-		if _, ok := c.byID[id]; id != "" && !ok {
+		if _, ok := c.byID[id]; id != "" && !ok && !fallback {
 			r.errorf(TriageFile, 0, "past.redirect: %s names entry %q, which does not exist", cat, id)
 		}
 	}

@@ -1,0 +1,454 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+// DiscordConfig configures the Discord adapter.
+type DiscordConfig struct {
+	Token string // never logged
+	// GuildID, when set, registers the commands in that one server (quick
+	// to update while testing); otherwise they are global.
+	GuildID string
+	// API, when set, is the base URL of Discord's REST API to use instead of
+	// https://discord.com (a rate-limit proxy, or a test server). The gateway
+	// address is then asked from it as usual.
+	API string
+	// Budget per person: Burst questions at once, one more every Refill.
+	Burst  int
+	Refill time.Duration
+	// ShutdownWait bounds how long replies in flight may take at shutdown.
+	ShutdownWait time.Duration
+}
+
+// Validate reports every problem of the configuration at once.
+func (c DiscordConfig) Validate() error {
+	var errs []error
+	if strings.TrimSpace(c.Token) == "" {
+		errs = append(errs, errors.New("DISCORD_TOKEN is required: the bot token from the Discord developer portal"))
+	}
+	if c.GuildID != "" {
+		if _, err := strconv.ParseUint(c.GuildID, 10, 64); err != nil {
+			errs = append(errs, fmt.Errorf("CONFIDANT_GUILD_ID %q must be a server id (digits)", c.GuildID))
+		}
+	}
+	if c.API != "" {
+		u, err := url.Parse(c.API)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("CONFIDANT_DISCORD_API %q must be an http(s) URL", c.API))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Discord carries replies to people on Discord: DMs over the gateway, and
+// the slash commands and components. It is a thin adapter over a Responder.
+type Discord struct {
+	cfg     DiscordConfig
+	s       *discordgo.Session
+	r       *Responder
+	log     *slog.Logger
+	limits  *RateLimiter
+	wg      sync.WaitGroup
+	closing chan struct{}
+	once    sync.Once
+}
+
+// NewDiscord prepares a session; Run connects it.
+func NewDiscord(cfg DiscordConfig, r *Responder, log *slog.Logger) (*Discord, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Burst <= 0 {
+		cfg.Burst = 5
+	}
+	if cfg.Refill <= 0 {
+		cfg.Refill = 12 * time.Second
+	}
+	if cfg.ShutdownWait <= 0 {
+		cfg.ShutdownWait = 10 * time.Second
+	}
+	s, err := discordgo.New("Bot " + strings.TrimSpace(cfg.Token))
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	s.Identify.Intents = discordgo.IntentsDirectMessages
+	s.ShouldReconnectOnError = true
+	s.ShouldRetryOnRateLimit = true
+	s.MaxRestRetries = 3
+	s.LogLevel = -1 // discordgo's own logger may print payloads; we log ourselves
+	if cfg.API != "" {
+		base, _ := url.Parse(cfg.API)
+		s.Client = &http.Client{Timeout: 20 * time.Second, Transport: rewriteHost{base: base, next: http.DefaultTransport}}
+	}
+	d := &Discord{cfg: cfg, s: s, r: r, log: log, limits: NewRateLimiter(cfg.Burst, cfg.Refill), closing: make(chan struct{})}
+	s.AddHandler(d.onReady)
+	s.AddHandler(d.onMessage)
+	s.AddHandler(d.onInteraction)
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		d.log.Warn("gateway disconnected", slog.String(LogEvent, "disconnect"))
+	})
+	return d, nil
+}
+
+// Session exposes the underlying session (tests set SyncEvents on it).
+func (d *Discord) Session() *discordgo.Session { return d.s }
+
+// rewriteHost sends every REST request to another base URL.
+type rewriteHost struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.URL.Scheme = t.base.Scheme
+	r.URL.Host = t.base.Host
+	r.Host = t.base.Host
+	return t.next.RoundTrip(r)
+}
+
+// Run connects, registers the commands and serves until ctx is cancelled,
+// then lets replies in flight finish (bounded by ShutdownWait) and closes.
+func (d *Discord) Run(ctx context.Context) error {
+	if err := d.s.Open(); err != nil {
+		return fmt.Errorf("connect to Discord: %w", err)
+	}
+	d.log.Info("connected", slog.String(LogEvent, "connected"))
+	if err := d.registerCommands(); err != nil {
+		d.s.Close()
+		return err
+	}
+	<-ctx.Done()
+	return d.Close()
+}
+
+// Close stops taking new work, waits for replies in flight, and disconnects.
+func (d *Discord) Close() error {
+	var err error
+	d.once.Do(func() {
+		close(d.closing)
+		done := make(chan struct{})
+		go func() { d.wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(d.cfg.ShutdownWait):
+			d.log.Warn("shutdown: replies still in flight were abandoned", slog.String(LogEvent, "shutdown"))
+		}
+		err = d.s.Close()
+		d.log.Info("disconnected", slog.String(LogEvent, "closed"))
+	})
+	return err
+}
+
+// begin registers one unit of work unless shutting down.
+func (d *Discord) begin() bool {
+	select {
+	case <-d.closing:
+		return false
+	default:
+		d.wg.Add(1)
+		return true
+	}
+}
+
+func (d *Discord) onReady(_ *discordgo.Session, _ *discordgo.Ready) {
+	d.log.Info("gateway ready", slog.String(LogEvent, "ready"))
+}
+
+// Commands are the slash commands, usable in servers, in the bot's DMs and,
+// installed as a user app, in any DM or group DM.
+func Commands() []*discordgo.ApplicationCommand {
+	contexts := &[]discordgo.InteractionContextType{
+		discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel,
+	}
+	installs := &[]discordgo.ApplicationIntegrationType{
+		discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall,
+	}
+	return []*discordgo.ApplicationCommand{
+		{Name: "ask", Description: "Ask a private question: only you see the answer", Contexts: contexts, IntegrationTypes: installs,
+			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, in your own words", Required: true, MaxLength: MaxQuestionRunes}}},
+		{Name: "topics", Description: "Browse the answers by theme, without typing anything", Contexts: contexts, IntegrationTypes: installs},
+		{Name: "privacy", Description: "What this bot stores about you (nothing) and how private it is", Contexts: contexts, IntegrationTypes: installs},
+		{Name: "help", Description: "What this bot can and cannot do", Contexts: contexts, IntegrationTypes: installs},
+	}
+}
+
+func (d *Discord) registerCommands() error {
+	appID := ""
+	if d.s.State != nil && d.s.State.User != nil {
+		appID = d.s.State.User.ID
+	}
+	if appID == "" {
+		return errors.New("register commands: the gateway did not say who the bot is")
+	}
+	if _, err := d.s.ApplicationCommandBulkOverwrite(appID, d.cfg.GuildID, Commands()); err != nil {
+		return fmt.Errorf("register commands: %w", err)
+	}
+	return nil
+}
+
+// onMessage answers direct messages from people. Messages in servers are
+// never read or answered.
+func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
+	if m.Author == nil || m.Author.Bot || m.GuildID != "" {
+		return
+	}
+	if s.State != nil && s.State.User != nil && m.Author.ID == s.State.User.ID {
+		return
+	}
+	if !d.begin() {
+		return
+	}
+	defer d.wg.Done()
+	defer d.recoverAndLog("dm")
+
+	var msg *discordgo.MessageSend
+	switch d.limits.Take(m.Author.ID) {
+	case Drop:
+		return
+	case Notify:
+		msg = &discordgo.MessageSend{Content: slowDown, AllowedMentions: noMentions()}
+	default:
+		msg = RenderMessage(d.r.Respond(context.Background(), m.Content))
+	}
+	d.send(m.ChannelID, msg)
+}
+
+const slowDown = "You're sending questions faster than I can answer well. Please wait a minute, then ask again; nothing is lost."
+
+const apologyText = "Sorry, something went wrong on my side. Please try again in a moment."
+
+// send creates a message, retrying on server errors. The nonce makes
+// Discord drop a duplicate if a failed attempt did get through.
+func (d *Discord) send(channelID string, msg *discordgo.MessageSend) {
+	body := messageCreate{MessageSend: msg, Nonce: nonce(), EnforceNonce: true}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt*attempt) * 250 * time.Millisecond)
+		}
+		_, err = d.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint)
+		if err == nil {
+			return
+		}
+		var rest *discordgo.RESTError
+		if !errors.As(err, &rest) || rest.Response == nil || rest.Response.StatusCode < 500 {
+			break
+		}
+		d.log.Warn("send failed, retrying", slog.String(LogEvent, "send-retry"), slog.Int("status", rest.Response.StatusCode))
+	}
+	d.log.Error("send failed", slog.String(LogEvent, "send-failed"), slog.String(LogError, restErrorKind(err)))
+}
+
+type messageCreate struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+}
+
+func nonce() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// restErrorKind describes an error without anything a person wrote.
+func restErrorKind(err error) string {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Response != nil {
+		return "http " + strconv.Itoa(rest.Response.StatusCode)
+	}
+	if err == nil {
+		return ""
+	}
+	return "transport"
+}
+
+// recoverAndLog turns a panic in a handler into a log line without content.
+func (d *Discord) recoverAndLog(where string) {
+	if v := recover(); v != nil {
+		d.log.Error("handler panicked", slog.String(LogEvent, where), slog.String(LogError, fmt.Sprintf("%T", v)))
+	}
+}
+
+func (d *Discord) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	if !d.begin() {
+		return
+	}
+	defer d.wg.Done()
+	defer func() {
+		if v := recover(); v != nil {
+			d.log.Error("interaction handler panicked", slog.String(LogEvent, "interaction"), slog.String(LogError, fmt.Sprintf("%T", v)))
+			d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: apologyText}))
+		}
+	}()
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		d.onCommand(i)
+	case discordgo.InteractionMessageComponent:
+		d.onComponent(i)
+	}
+}
+
+// userID is the person behind an interaction, in a server or a DM.
+func userID(i *discordgo.InteractionCreate) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+func (d *Discord) onCommand(i *discordgo.InteractionCreate) {
+	data := i.ApplicationCommandData()
+	switch data.Name {
+	case "ask":
+		q := ""
+		for _, o := range data.Options {
+			if o.Name == "question" {
+				q = o.StringValue()
+			}
+		}
+		switch d.limits.Take(userID(i)) {
+		case Allow:
+			d.respondReply(i, d.r.Respond(context.Background(), q))
+		default:
+			d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: slowDown}))
+		}
+	case "topics":
+		d.respond(i, ephemeral(d.themeMenu()))
+	case "privacy":
+		d.respondEntry(i, "bot-privacy")
+	case "help":
+		d.respondEntry(i, "bot-scope")
+	default:
+		d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: "I don't know that command."}))
+	}
+}
+
+func (d *Discord) respondEntry(i *discordgo.InteractionCreate, id string) {
+	rep, ok := d.r.Show(id)
+	if !ok {
+		d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: "That answer is not available right now."}))
+		return
+	}
+	d.respondReply(i, rep)
+}
+
+func (d *Discord) respondReply(i *discordgo.InteractionCreate, rep knowledge.Reply) {
+	m := RenderMessage(rep)
+	d.respond(i, ephemeral(&discordgo.InteractionResponseData{Embeds: m.Embeds, Components: m.Components}))
+}
+
+func (d *Discord) themeMenu() *discordgo.InteractionResponseData {
+	c := d.r.Library().Corpus
+	var opts []discordgo.SelectMenuOption
+	for n, t := range c.Themes {
+		opts = append(opts, discordgo.SelectMenuOption{Label: truncate(t.Name, limitOptionLabel), Value: strconv.Itoa(n)})
+	}
+	return &discordgo.InteractionResponseData{
+		Content: "Pick a theme, then a question. Only you can see this.",
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.SelectMenu{CustomID: idTheme, Placeholder: "Choose a theme", Options: opts},
+		}}},
+	}
+}
+
+func (d *Discord) onComponent(i *discordgo.InteractionCreate) {
+	data := i.MessageComponentData()
+	id := data.CustomID
+	switch {
+	case id == idOtherAnswers || id == idTopicEntry:
+		if len(data.Values) == 0 {
+			return
+		}
+		d.respondEntry(i, data.Values[0])
+	case id == idTheme:
+		d.respond(i, ephemeral(d.entryMenu(data.Values)))
+	case strings.HasPrefix(id, "fb:"):
+		d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: "Thank you, that helps us improve the answers. Nothing about you was stored."}))
+	case id == idDelete:
+		d.deleteReply(i)
+	}
+}
+
+func (d *Discord) entryMenu(values []string) *discordgo.InteractionResponseData {
+	c := d.r.Library().Corpus
+	n := -1
+	if len(values) > 0 {
+		n, _ = strconv.Atoi(values[0])
+	}
+	if n < 0 || n >= len(c.Themes) {
+		return &discordgo.InteractionResponseData{Content: "That theme is no longer available; try /topics again."}
+	}
+	var opts []discordgo.SelectMenuOption
+	for _, eid := range c.Themes[n].Entries {
+		if e, ok := c.Entry(eid); ok {
+			opts = append(opts, discordgo.SelectMenuOption{Label: truncate(e.Title, limitOptionLabel), Value: e.ID})
+		}
+	}
+	return &discordgo.InteractionResponseData{
+		Content: "Pick a question:",
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.SelectMenu{CustomID: idTopicEntry, Placeholder: truncate(c.Themes[n].Name, limitOptionLabel), Options: opts},
+		}}},
+	}
+}
+
+// deleteReply removes the bot's own message the button sits on. An
+// ephemeral reply is replaced instead (only Discord can remove those).
+func (d *Discord) deleteReply(i *discordgo.InteractionCreate) {
+	if i.Message == nil {
+		return
+	}
+	if i.Message.Flags&discordgo.MessageFlagsEphemeral != 0 {
+		d.respondType(i, discordgo.InteractionResponseUpdateMessage, &discordgo.InteractionResponseData{
+			Content: "Reply removed.", Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}, AllowedMentions: noMentions()})
+		return
+	}
+	d.respondType(i, discordgo.InteractionResponseDeferredMessageUpdate, nil)
+	if err := d.s.ChannelMessageDelete(i.ChannelID, i.Message.ID); err != nil {
+		d.log.Error("delete failed", slog.String(LogEvent, "delete"), slog.String(LogError, restErrorKind(err)))
+	}
+}
+
+func ephemeral(data *discordgo.InteractionResponseData) *discordgo.InteractionResponseData {
+	data.Flags |= discordgo.MessageFlagsEphemeral
+	data.AllowedMentions = noMentions()
+	return data
+}
+
+func (d *Discord) respond(i *discordgo.InteractionCreate, data *discordgo.InteractionResponseData) {
+	d.respondType(i, discordgo.InteractionResponseChannelMessageWithSource, data)
+}
+
+func (d *Discord) respondType(i *discordgo.InteractionCreate, t discordgo.InteractionResponseType, data *discordgo.InteractionResponseData) {
+	if data != nil && data.AllowedMentions == nil {
+		data.AllowedMentions = noMentions()
+	}
+	if err := d.s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: t, Data: data}); err != nil {
+		d.log.Error("interaction response failed", slog.String(LogEvent, "respond"), slog.String(LogError, restErrorKind(err)))
+	}
+}

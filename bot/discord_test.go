@@ -1,0 +1,306 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/index"
+)
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startBot runs the real bot, with a real discordgo session, against a fake
+// Discord, with debug logs captured.
+func startBot(t *testing.T) (*fakeDiscord, *syncBuffer) {
+	t.Helper()
+	f := newFakeDiscord(t)
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := mustDefaultCorpus(t)
+	lib, err := bot.NewLibrary(c, index.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := bot.NewDiscord(bot.DiscordConfig{Token: "test-token", API: f.URL(), Burst: 5, Refill: time.Hour}, bot.NewResponder(lib, log), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Session().SyncEvents = true
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("bot did not shut down")
+		}
+	})
+	waitFor(t, "commands registered", func() bool { return len(f.sent(http.MethodPut, "/commands")) == 1 })
+	return f, logs
+}
+
+var msgSeq int
+var msgMu sync.Mutex
+
+func dm(f *fakeDiscord, user, content string) {
+	msgMu.Lock()
+	msgSeq++
+	id := fmt.Sprintf("%d", 100000+msgSeq)
+	msgMu.Unlock()
+	f.dispatch("MESSAGE_CREATE", map[string]any{
+		"id": id, "channel_id": "dm-" + user, "content": content,
+		"author": map[string]any{"id": user, "username": "someone"},
+	})
+}
+
+func embedOf(tb testing.TB, r recorded) map[string]any {
+	tb.Helper()
+	embeds, _ := r.Body["embeds"].([]any)
+	if len(embeds) != 1 {
+		tb.Fatalf("want one embed, got %d in %v", len(embeds), r.Body)
+	}
+	return embeds[0].(map[string]any)
+}
+
+func assertNoMentions(tb testing.TB, body map[string]any) {
+	tb.Helper()
+	am, ok := body["allowed_mentions"].(map[string]any)
+	if !ok {
+		tb.Fatalf("allowed_mentions missing in %v", body)
+	}
+	parse, ok := am["parse"].([]any)
+	if !ok || len(parse) != 0 {
+		tb.Fatalf(`allowed_mentions.parse = %v, want []`, am["parse"])
+	}
+}
+
+func messagesTo(f *fakeDiscord, channel string) []recorded {
+	return f.sent(http.MethodPost, "/channels/"+channel+"/messages")
+}
+
+func TestDiscord(t *testing.T) {
+	f, logs := startBot(t)
+
+	t.Run("DM gets exactly one sourced reply", func(t *testing.T) {
+		dm(f, "u1", "is sex therapy confidential")
+		waitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u1")) >= 1 })
+		time.Sleep(50 * time.Millisecond)
+		got := messagesTo(f, "dm-u1")
+		if len(got) != 1 {
+			t.Fatalf("replies = %d, want 1", len(got))
+		}
+		assertNoMentions(t, got[0].Body)
+		e := embedOf(t, got[0])
+		if title := e["title"].(string); !strings.Contains(strings.ToLower(title), "private") && !strings.Contains(strings.ToLower(title), "confiden") {
+			t.Errorf("title = %q, want the confidentiality entry", title)
+		}
+		fields := fmt.Sprint(e["fields"])
+		for _, want := range []string{"Sources", "https://", "Who can help"} {
+			if !strings.Contains(fields, want) {
+				t.Errorf("fields lack %q: %s", want, fields)
+			}
+		}
+		if !strings.Contains(fmt.Sprint(e["footer"]), "not medical advice") {
+			t.Errorf("footer = %v", e["footer"])
+		}
+	})
+
+	t.Run("bots, itself and server channels get nothing", func(t *testing.T) {
+		f.dispatch("MESSAGE_CREATE", map[string]any{"id": "b1", "channel_id": "dm-bot", "content": "hello",
+			"author": map[string]any{"id": "555", "username": "otherbot", "bot": true}})
+		f.dispatch("MESSAGE_CREATE", map[string]any{"id": "b2", "channel_id": "dm-self", "content": "hello",
+			"author": map[string]any{"id": "900", "username": "confidant"}})
+		f.dispatch("MESSAGE_CREATE", map[string]any{"id": "b3", "channel_id": "guild-chan", "guild_id": "42", "content": "is sex therapy confidential",
+			"author": map[string]any{"id": "u2", "username": "someone"}})
+		dm(f, "u2b", "what is sensate focus") // a marker that the events before it were handled
+		waitFor(t, "marker reply", func() bool { return len(messagesTo(f, "dm-u2b")) == 1 })
+		for _, ch := range []string{"dm-bot", "dm-self", "guild-chan"} {
+			if n := len(messagesTo(f, ch)); n != 0 {
+				t.Errorf("%s got %d replies, want 0", ch, n)
+			}
+		}
+	})
+
+	t.Run("crisis DM gets the crisis reply", func(t *testing.T) {
+		dm(f, "u3", "i want to k1ll mys3lf")
+		waitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u3")) == 1 })
+		e := embedOf(t, messagesTo(f, "dm-u3")[0])
+		if !strings.Contains(fmt.Sprint(e["description"]), "988") {
+			t.Errorf("crisis reply lacks 988: %v", e["description"])
+		}
+	})
+
+	t.Run("ask is ephemeral in a server and in a DM", func(t *testing.T) {
+		for _, tc := range []struct {
+			name string
+			who  map[string]any
+		}{
+			{"server", map[string]any{"guild_id": "42", "member": map[string]any{"user": map[string]any{"id": "u4"}}}},
+			{"dm", map[string]any{"user": map[string]any{"id": "u5"}}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				iid := "i-ask-" + tc.name
+				d := map[string]any{"id": iid, "application_id": "900", "type": 2, "token": "tok", "version": 1, "channel_id": "c1",
+					"data": map[string]any{"id": "cmd1", "name": "ask", "type": 1,
+						"options": []any{map[string]any{"name": "question", "type": 3, "value": "what does a sex therapist actually do"}}}}
+				for k, v := range tc.who {
+					d[k] = v
+				}
+				f.dispatch("INTERACTION_CREATE", d)
+				waitFor(t, "callback", func() bool { return len(f.sent(http.MethodPost, "/interactions/"+iid+"/")) == 1 })
+				cb := f.sent(http.MethodPost, "/interactions/"+iid+"/")[0].Body
+				data := cb["data"].(map[string]any)
+				if flags, _ := data["flags"].(float64); int(flags)&64 == 0 {
+					t.Errorf("flags = %v, want ephemeral (64)", data["flags"])
+				}
+				assertNoMentions(t, data)
+			})
+		}
+	})
+
+	t.Run("other answers shows that entry; delete deletes the reply", func(t *testing.T) {
+		f.dispatch("INTERACTION_CREATE", map[string]any{"id": "i-alt", "application_id": "900", "type": 3, "token": "tok", "version": 1,
+			"channel_id": "dm-u6", "user": map[string]any{"id": "u6"},
+			"message": map[string]any{"id": "m-old", "channel_id": "dm-u6"},
+			"data":    map[string]any{"custom_id": "alt", "component_type": 3, "values": []any{"vaginismus"}}})
+		waitFor(t, "alt callback", func() bool { return len(f.sent(http.MethodPost, "/interactions/i-alt/")) == 1 })
+		data := f.sent(http.MethodPost, "/interactions/i-alt/")[0].Body["data"].(map[string]any)
+		if !strings.Contains(strings.ToLower(fmt.Sprint(data["embeds"])), "vaginismus") {
+			t.Errorf("alt did not show the vaginismus entry: %v", data["embeds"])
+		}
+		f.dispatch("INTERACTION_CREATE", map[string]any{"id": "i-del", "application_id": "900", "type": 3, "token": "tok", "version": 1,
+			"channel_id": "dm-u6", "user": map[string]any{"id": "u6"},
+			"message": map[string]any{"id": "m-old", "channel_id": "dm-u6"},
+			"data":    map[string]any{"custom_id": "del", "component_type": 2}})
+		waitFor(t, "delete", func() bool { return len(f.sent(http.MethodDelete, "/channels/dm-u6/messages/m-old")) == 1 })
+	})
+
+	t.Run("mentions and markdown cannot ping or be echoed", func(t *testing.T) {
+		dm(f, "u7", "@everyone <@123> **bold** what is vaginismus")
+		waitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u7")) == 1 })
+		r := messagesTo(f, "dm-u7")[0]
+		assertNoMentions(t, r.Body)
+		raw, _ := json.Marshal(r.Body)
+		for _, bad := range []string{"@everyone", "<@123>", "**bold**"} {
+			if strings.Contains(string(raw), bad) {
+				t.Errorf("reply echoes %q", bad)
+			}
+		}
+	})
+
+	t.Run("rate limit: budget plus one notice, others unaffected", func(t *testing.T) {
+		for i := 0; i < 20; i++ {
+			dm(f, "u8", "what is sensate focus")
+			if i == 10 {
+				dm(f, "u9", "what is sensate focus")
+			}
+		}
+		dm(f, "u8end", "what is vaginismus")
+		waitFor(t, "marker", func() bool { return len(messagesTo(f, "dm-u8end")) == 1 })
+		if got := len(messagesTo(f, "dm-u8")); got != 6 {
+			t.Errorf("flooding user got %d messages, want 5 answers + 1 notice", got)
+		}
+		if got := len(messagesTo(f, "dm-u9")); got != 1 {
+			t.Errorf("other user got %d replies, want 1", got)
+		}
+	})
+
+	t.Run("reconnect mid-conversation: next DM answered once", func(t *testing.T) {
+		f.dropConnection()
+		waitFor(t, "reconnect", func() bool {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			return f.conn != nil
+		})
+		dm(f, "u10", "what is vaginismus")
+		waitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u10")) >= 1 })
+		time.Sleep(100 * time.Millisecond)
+		if n := len(messagesTo(f, "dm-u10")); n != 1 {
+			t.Errorf("replies after reconnect = %d, want 1", n)
+		}
+	})
+
+	t.Run("429 and 500 are retried without duplicates", func(t *testing.T) {
+		f.mu.Lock()
+		f.failNext = []int{http.StatusTooManyRequests}
+		f.mu.Unlock()
+		dm(f, "u11", "what is vaginismus")
+		waitFor(t, "reply after 429", func() bool { return len(messagesTo(f, "dm-u11")) >= 1 })
+		f.mu.Lock()
+		f.failNext = []int{599} // created, then a 500: the retry must not duplicate
+		f.mu.Unlock()
+		dm(f, "u12", "what is vaginismus")
+		waitFor(t, "reply after 500", func() bool { return len(messagesTo(f, "dm-u12")) >= 1 })
+		time.Sleep(1500 * time.Millisecond)
+		if n := len(messagesTo(f, "dm-u11")); n != 1 {
+			t.Errorf("after 429: %d replies, want 1", n)
+		}
+		if n := len(messagesTo(f, "dm-u12")); n != 1 {
+			t.Errorf("after 500: %d replies, want 1", n)
+		}
+	})
+
+	t.Run("500 DMs from 50 people", func(t *testing.T) {
+		f.reset()
+		var wg sync.WaitGroup
+		for p := 0; p < 50; p++ {
+			wg.Add(1)
+			go func(p int) {
+				defer wg.Done()
+				for i := 0; i < 10; i++ {
+					dm(f, fmt.Sprintf("load%d", p), "how do I talk to my partner about sex")
+				}
+			}(p)
+		}
+		wg.Wait()
+		waitFor(t, "all replies", func() bool { return len(f.sent(http.MethodPost, "/channels/dm-load")) >= 300 })
+		time.Sleep(200 * time.Millisecond)
+		for p := 0; p < 50; p++ {
+			if n := len(messagesTo(f, fmt.Sprintf("dm-load%d", p))); n != 6 {
+				t.Errorf("person %d got %d messages, want 5 answers + 1 notice", p, n)
+			}
+		}
+	})
+
+	t.Run("logs carry no content and no IDs", func(t *testing.T) {
+		out := logs.String()
+		if out == "" {
+			t.Fatal("no logs captured; the test would prove nothing")
+		}
+		for _, bad := range []string{"sensate", "vaginismus", "confidential", "k1ll", "partner about", "u1\"", "dm-u", "load1", "everyone", "test-token"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("logs contain %q", bad)
+			}
+		}
+	})
+}
