@@ -38,6 +38,9 @@ type Confidence struct {
 	MinScore    float64
 	MinCoverage float64
 	MaxRunnerUp float64
+	// MinMatched distinct question words found in the entry also count as
+	// enough coverage (long, chatty questions have a low share).
+	MinMatched int
 	// A question below these still gets "did you mean" choices when the top
 	// hit scores at least SuggestScore and covers at least SuggestCoverage.
 	SuggestScore    float64
@@ -46,22 +49,22 @@ type Confidence struct {
 
 // DefaultConfidence is the calibrated rule.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 1.5, MinCoverage: 0.34, MaxRunnerUp: 0.97, SuggestScore: 0.5, SuggestCoverage: 0.15}
+	return Confidence{MinScore: 0, MinCoverage: 0.5, MaxRunnerUp: 0.8, MinMatched: 3, SuggestScore: 0, SuggestCoverage: 0.15}
 }
 
 // Decide applies the rule. coverage is the top hit's coverage of the question.
-func (c Confidence) Decide(hits []index.Hit, coverage float64) (Decision, string) {
+func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int) (Decision, string) {
 	if len(hits) == 0 {
 		return OutOfScope, "no entry matched any word of the question"
 	}
-	top := hits[0].Score
+	top := hits[0].Raw
 	ratio := 0.0
-	if len(hits) > 1 && top > 0 {
-		ratio = hits[1].Score / top
+	if len(hits) > 1 && hits[0].Score > 0 {
+		ratio = hits[1].Score / hits[0].Score
 	}
-	detail := fmt.Sprintf("top score %.2f, coverage %.2f, runner-up ratio %.2f", top, coverage, ratio)
+	detail := fmt.Sprintf("top score %.2f, coverage %.2f (%d words), runner-up ratio %.2f", top, coverage, matched, ratio)
 	switch {
-	case top >= c.MinScore && coverage >= c.MinCoverage && ratio <= c.MaxRunnerUp:
+	case top >= c.MinScore && (coverage >= c.MinCoverage || (c.MinMatched > 0 && matched >= c.MinMatched)) && ratio <= c.MaxRunnerUp:
 		return Confident, "clear best match: " + detail
 	case top >= c.SuggestScore && coverage >= c.SuggestCoverage:
 		return Unsure, "weak or ambiguous match: " + detail

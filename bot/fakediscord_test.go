@@ -93,7 +93,7 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 			}
 			f.mu.Unlock()
 			d := map[string]any{"v": 9, "session_id": "sess1", "resume_gateway_url": "ws://" + r.Host + "/ws",
-				"user": map[string]any{"id": "900", "username": "confidant", "bot": true},
+				"user":   map[string]any{"id": "900", "username": "confidant", "bot": true},
 				"guilds": []any{}, "private_channels": []any{},
 				"application": map[string]any{"id": "900"}}
 			if msg.Op == 6 {

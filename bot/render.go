@@ -25,12 +25,12 @@ const (
 // Component custom IDs. They carry everything a click needs (an entry id),
 // so any process can handle any click.
 const (
-	idOtherAnswers = "alt"     // select menu; value: entry id
-	idHelpful      = "fb:1:"   // + entry id
-	idNotHelpful   = "fb:0:"   // + entry id
-	idDelete       = "del"     // delete this reply
-	idTheme        = "theme"   // select menu; value: theme index
-	idTopicEntry   = "topic"   // select menu; value: entry id
+	idOtherAnswers = "alt"   // select menu; value: entry id
+	idHelpful      = "fb:1:" // + entry id
+	idNotHelpful   = "fb:0:" // + entry id
+	idDelete       = "del"   // delete this reply
+	idTheme        = "theme" // select menu; value: theme index
+	idTopicEntry   = "topic" // select menu; value: entry id
 	therapistLabel = "Find a sex therapist"
 )
 

@@ -132,11 +132,11 @@ func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Cor
 		r.log.LogAttrs(ctx, slog.LevelError, "search failed", slog.String(LogError, err.Error()))
 		return apology()
 	}
-	cov := 0.0
+	cov, matched := 0.0, 0
 	if len(hits) > 0 {
-		cov = lib.Index.Coverage(text, hits[0].ID)
+		cov, matched = lib.Index.Overlap(text, hits[0].ID)
 	}
-	decision, reason := r.confidence.Decide(hits, cov)
+	decision, reason := r.confidence.Decide(hits, cov, matched)
 	switch decision {
 	case Confident:
 		e, _ := c.Entry(hits[0].ID)

@@ -58,3 +58,46 @@ func TestTune(t *testing.T) {
 		fmt.Printf("%-10s R@1 %.3f R@3 %.3f MRR %.3f\n", name, res.RecallAt1, res.RecallAt3, res.MRR)
 	}
 }
+
+// TestCalibrate grid-searches the confidence rule on CONFIDANT_TUNE and
+// prints the best settings that handle at least 90% of the "none" rows.
+func TestCalibrate(t *testing.T) {
+	path := os.Getenv("CONFIDANT_TUNE")
+	if path == "" {
+		t.Skip("set CONFIDANT_TUNE=FILE.tsv to calibrate")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := knowledge.ReadEvalSet(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bot.NewResponder(lib, nil)
+	type best struct {
+		c        bot.Confidence
+		r1, none float64
+	}
+	var b best
+	for _, ms := range []float64{0, 1, 2, 3, 4, 5, 6, 8} {
+		for _, mc := range []float64{0, 0.2, 0.3, 0.4, 0.5, 0.6} {
+			for _, mr := range []float64{0.8, 0.9, 0.95, 1.01} {
+				for _, mm := range []int{0, 2, 3, 4} {
+					c := bot.Confidence{MinScore: ms, MinCoverage: mc, MaxRunnerUp: mr, MinMatched: mm, SuggestScore: 0.5, SuggestCoverage: 0.15}
+					r.SetConfidence(c)
+					res := bot.Evaluate(context.Background(), rows, r.RankWith)
+					if res.NoneHandled >= 0.9 && res.RecallAt1 > b.r1 {
+						b = best{c, res.RecallAt1, res.NoneHandled}
+					}
+				}
+			}
+		}
+	}
+	fmt.Printf("best: %+v R@1 %.3f none %.3f\n", b.c, b.r1, b.none)
+}

@@ -59,6 +59,10 @@ func DefaultOptions() Options {
 type Hit struct {
 	ID    string
 	Score float64
+	// Raw is the entry's own BM25 (or tf-idf) score for the question, before
+	// normalisation: comparable between entries of one question, and a rough
+	// sign of how much the question and the entry share.
+	Raw float64
 }
 
 // Index is a searchable, immutable view of one corpus. It is safe for
@@ -235,10 +239,12 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 		return nil, err
 	}
 	scores := map[string]float64{}
+	raw := map[string]float64{}
 	if len(entries) > 0 {
 		top := entries[0].Score
 		for _, h := range entries {
 			scores[h.ID] += h.Score / top
+			raw[h.ID] = h.Score
 		}
 	}
 	if ix.opts.Phrasing > 0 {
@@ -261,7 +267,7 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 	}
 	hits := make([]Hit, 0, len(scores))
 	for id, sc := range scores {
-		hits = append(hits, Hit{ID: id, Score: sc})
+		hits = append(hits, Hit{ID: id, Score: sc, Raw: raw[id]})
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {
@@ -335,10 +341,16 @@ func entryOf(askID string) string {
 // in the entry, allowing one typo in words of five letters or more. It is 0
 // for a question with no terms.
 func (ix *Index) Coverage(text, id string) float64 {
+	share, _ := ix.Overlap(text, id)
+	return share
+}
+
+// Overlap returns Coverage and the number of distinct question terms found.
+func (ix *Index) Overlap(text, id string) (float64, int) {
 	set := ix.terms[id]
 	qt := ix.Analyze(text)
 	if len(qt) == 0 || set == nil {
-		return 0
+		return 0, 0
 	}
 	seen := map[string]bool{}
 	total, found := 0, 0
@@ -362,7 +374,7 @@ func (ix *Index) Coverage(text, id string) float64 {
 			}
 		}
 	}
-	return float64(found) / float64(total)
+	return float64(found) / float64(total), found
 }
 
 // withinOneEdit reports whether a and b differ by at most one insertion,
