@@ -23,6 +23,7 @@ type fakeDiscord struct {
 
 	mu       sync.Mutex
 	conn     *websocket.Conn
+	connWMu  *sync.Mutex // serialises writes to conn
 	seq      int
 	requests []recorded
 	nonces   map[string]bool
@@ -82,6 +83,7 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 		case 2, 6:
 			f.mu.Lock()
 			f.conn = c
+			f.connWMu = &wmu
 			f.seq++
 			seq := f.seq
 			t := "READY"
@@ -119,6 +121,8 @@ func (f *fakeDiscord) dispatch(event string, d any) {
 		f.t.Fatal("fake discord: no gateway connection")
 	}
 	f.seq++
+	f.connWMu.Lock()
+	defer f.connWMu.Unlock()
 	if err := f.conn.WriteJSON(map[string]any{"op": 0, "t": event, "s": f.seq, "d": d}); err != nil {
 		f.t.Logf("fake discord: dispatch: %v", err)
 	}
