@@ -80,6 +80,9 @@ type Index struct {
 	terms map[string]map[string]struct{}
 	// canon maps a synonym to the first word of its group.
 	canon map[string]string
+	// known holds every term of the corpus: only other words (likely typos)
+	// get the costly typo-tolerant matching.
+	known map[string]struct{}
 }
 
 // Build indexes every entry of c in one batch.
@@ -136,6 +139,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 		size:     len(c.Entries),
 		terms:    make(map[string]map[string]struct{}, len(c.Entries)),
 		canon:    map[string]string{},
+		known:    map[string]struct{}{},
 	}
 	for _, g := range groups {
 		for _, t := range g {
@@ -165,6 +169,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 		for _, text := range []string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Tags, ", "), e.Body} {
 			for _, t := range ix.Analyze(text) {
 				set[ix.canonical(t)] = struct{}{}
+				ix.known[t] = struct{}{}
 			}
 		}
 		ix.terms[e.ID] = set
@@ -234,7 +239,8 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 		return nil, nil
 	}
 	const pool = 20 // candidates taken from each ranking before combining
-	entries, err := search(ctx, ix.bleve, ix.entryQuery(text), pool)
+	fuzz := ix.typoCandidates(text)
+	entries, err := search(ctx, ix.bleve, ix.entryQuery(text, fuzz), pool)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +254,7 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 		}
 	}
 	if ix.opts.Phrasing > 0 {
-		asks, err := search(ctx, ix.asks, query.NewDisjunctionQuery(ix.fieldQueries(text, FieldAsk, 1)), pool*3)
+		asks, err := search(ctx, ix.asks, query.NewDisjunctionQuery(ix.fieldQueries(text, fuzz, FieldAsk, 1)), pool*3)
 		if err != nil {
 			return nil, err
 		}
@@ -281,34 +287,73 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 	return hits, nil
 }
 
-func (ix *Index) entryQuery(text string) query.Query {
+func (ix *Index) entryQuery(text string, fuzz []string) query.Query {
 	var qs []query.Query
 	for _, f := range []struct {
 		name  string
 		boost float64
 	}{{FieldTitle, ix.opts.Title}, {FieldQuestions, ix.opts.Questions}, {FieldTags, ix.opts.Tags}, {FieldBody, ix.opts.Body}} {
 		if f.boost > 0 {
-			qs = append(qs, ix.fieldQueries(text, f.name, f.boost)...)
+			qs = append(qs, ix.fieldQueries(text, fuzz, f.name, f.boost)...)
 		}
 	}
 	return query.NewDisjunctionQuery(qs)
 }
 
-// fieldQueries match the words of text in one field, exactly and, when
-// typo tolerance is on, with one edit at a lower weight.
-func (ix *Index) fieldQueries(text, field string, boost float64) []query.Query {
+// Typo tolerance limits: only words of this length get fuzzy matching (a
+// very long word would also build an automaton bleve refuses), and only
+// this many per question.
+const (
+	minTypoLen   = 4
+	maxTypoLen   = 20
+	maxTypoTerms = 12
+)
+
+// typoCandidates are the question's terms the corpus does not contain:
+// the only ones worth matching with one edit.
+func (ix *Index) typoCandidates(text string) []string {
+	if ix.opts.Fuzzy <= 0 {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range ix.Analyze(text) {
+		if seen[t] || len(t) < minTypoLen || len(t) > maxTypoLen {
+			continue
+		}
+		seen[t] = true
+		if _, ok := ix.known[t]; ok {
+			continue
+		}
+		out = append(out, t)
+		if len(out) == maxTypoTerms {
+			break
+		}
+	}
+	return out
+}
+
+// fieldQueries match the words of text in one field exactly, and the typo
+// candidates with one edit at a lower weight.
+func (ix *Index) fieldQueries(text string, fuzz []string, field string, boost float64) []query.Query {
 	exact := query.NewMatchQuery(text)
 	exact.SetField(field)
 	exact.SetBoost(boost)
-	if ix.opts.Fuzzy <= 0 {
+	if len(fuzz) == 0 {
 		return []query.Query{exact}
 	}
-	fz := query.NewMatchQuery(text)
-	fz.SetField(field)
-	fz.SetFuzziness(1)
-	fz.SetPrefix(1)
-	fz.SetBoost(boost * ix.opts.Fuzzy)
-	return []query.Query{exact, fz}
+	fqs := make([]query.Query, 0, len(fuzz))
+	for _, t := range fuzz {
+		fq := query.NewFuzzyQuery(t)
+		fq.SetField(field)
+		fq.SetFuzziness(1)
+		fq.SetPrefix(1)
+		fq.SetBoost(boost * ix.opts.Fuzzy)
+		fqs = append(fqs, fq)
+	}
+	d := query.NewDisjunctionQuery(fqs)
+	d.SetBoost(boost * ix.opts.Fuzzy)
+	return []query.Query{exact, d}
 }
 
 func search(ctx context.Context, bi bleve.Index, q query.Query, n int) ([]Hit, error) {
