@@ -57,6 +57,7 @@ func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply
 func (r *Responder) respond(ctx context.Context, lib *Library, message string) knowledge.Reply {
 	c := lib.Corpus
 	q, tooLong := Clean(message)
+	q = StripMentions(q)
 	switch {
 	case tooLong:
 		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "too-long",
@@ -140,6 +141,12 @@ func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Cor
 	switch decision {
 	case Confident:
 		e, _ := c.Entry(hits[0].ID)
+		if e.Referral == knowledge.ReferralCrisis {
+			// A crisis entry is always shown as a crisis reply: resources
+			// first, nothing else.
+			return knowledge.Reply{Kind: knowledge.KindCrisis, Entry: e, Score: hits[0].Score,
+				Referral: c.Referral(e.Referral), Reason: reason}
+		}
 		return knowledge.Reply{
 			Kind:         knowledge.KindAnswer,
 			Entry:        e,

@@ -369,3 +369,26 @@ func BenchmarkRespond(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ns/question")
 	b.ReportMetric(pct(0.99), "p99-ns/question")
 }
+
+// TestMentionsAreNotWords: mention syntax is stripped before matching, so
+// "<@123>" cannot match a phone number in an entry.
+func TestMentionsAreNotWords(t *testing.T) {
+	r := mustResponder(t)
+	rep := r.Respond(context.Background(), "@everyone <@123> <#456> @here")
+	if rep.Kind != knowledge.KindFallback || rep.Entry != nil {
+		t.Errorf("mentions only: kind %s entry %q, want a fallback without entry", rep.Kind, rep.ID())
+	}
+}
+
+// TestCrisisEntryFoundBySearchIsACrisisReply: a question that search (not
+// triage) answers from a crisis entry is still shown as a crisis reply.
+func TestCrisisEntryFoundBySearchIsACrisisReply(t *testing.T) {
+	r := mustResponder(t)
+	rep := r.Respond(context.Background(), "where can i get help after being assaulted")
+	if rep.ID() != "sexual-assault-help" {
+		t.Fatalf("search chose %q, want sexual-assault-help", rep.ID())
+	}
+	if rep.Kind != knowledge.KindCrisis || len(rep.Alternatives) != 0 {
+		t.Errorf("kind %s with %d alternatives, want crisis with none", rep.Kind, len(rep.Alternatives))
+	}
+}

@@ -141,9 +141,14 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 		canon:    map[string]string{},
 		known:    map[string]struct{}{},
 	}
+	// Coverage compares analysed terms, so the synonym table is keyed by
+	// each word's analysed form.
 	for _, g := range groups {
-		for _, t := range g {
-			ix.canon[t] = g[0]
+		head := ix.Analyze(g[0])
+		for _, w := range g {
+			if t := ix.Analyze(w); len(t) == 1 && len(head) == 1 {
+				ix.canon[t[0]] = head[0]
+			}
 		}
 	}
 	b, ab := bi.NewBatch(), ai.NewBatch()

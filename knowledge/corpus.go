@@ -81,6 +81,7 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	if len(names) == 0 {
 		r.errorf(EntriesDir, 0, "no entries: expected Markdown files like %s/what-is-a-sex-therapist.md", EntriesDir)
 	}
+	var parsed []*Entry // every entry understood, even one with a bad id
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -88,11 +89,15 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 			continue
 		}
 		e := ParseEntry(name, strings.TrimSuffix(path.Base(name), ".md"), data, &r)
-		if e == nil || e.ID == "" {
+		if e == nil {
+			continue
+		}
+		parsed = append(parsed, e)
+		if e.ID == "" {
 			continue
 		}
 		if prev, dup := c.byID[e.ID]; dup {
-			r.errorf(name, 2, "duplicate id %q (also in %s)", e.ID, prev.File)
+			r.errorf(name, e.Line("id"), "duplicate id %q (also in %s)", e.ID, prev.File)
 			continue
 		}
 		c.byID[e.ID] = e
@@ -111,7 +116,7 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	if data, name, ok := readOrDefault(fsys, ThemesFile, &r); ok {
 		c.Themes = parseThemes(name, data, c, embedded(name), &r)
 	}
-	crossCheck(c, now, &r)
+	crossCheck(c, parsed, now, &r)
 
 	r.Sort()
 	if r.Errors() > 0 {
@@ -196,24 +201,24 @@ func strictDecode(n *yaml.Node, v any) error {
 
 // crossCheck finds the problems that involve more than one entry or the
 // entries together with the other files.
-func crossCheck(c *Corpus, now time.Time, r *Report) {
+func crossCheck(c *Corpus, entries []*Entry, now time.Time, r *Report) {
 	type where struct {
 		id   string
 		file string
 	}
 	questions := map[string]where{}
-	for _, e := range c.Entries {
+	for _, e := range entries {
 		if e.Referral != "" {
 			if _, ok := c.Referrals[e.Referral]; !ok || e.Referral == ReferralGeneral {
-				r.errorf(e.File, 0, "unknown referral %q (use one of: %s)", e.Referral, strings.Join(EntryReferrals, ", "))
+				r.errorf(e.File, e.Line("referral"), "unknown referral %q (use one of: %s)", e.Referral, strings.Join(EntryReferrals, ", "))
 			}
 		}
 		if !e.Reviewed.IsZero() {
 			switch {
 			case e.Reviewed.After(now.Add(48 * time.Hour)):
-				r.errorf(e.File, 0, "reviewed date %s is in the future", e.ReviewedDate())
-			case now.Sub(e.Reviewed) > StaleAfter:
-				r.warnf(e.File, 0, "last reviewed %s, more than 24 months ago: please review it against its sources", e.ReviewedDate())
+				r.errorf(e.File, e.Line("reviewed"), "reviewed date %s is in the future", e.ReviewedDate())
+			case e.Reviewed.Before(now.AddDate(0, -StaleMonths, 0)):
+				r.warnf(e.File, e.Line("reviewed"), "last reviewed %s, more than 24 months ago: please review it against its sources", e.ReviewedDate())
 			}
 		}
 		for _, q := range append([]string{e.Title}, e.Questions...) {
@@ -223,9 +228,9 @@ func crossCheck(c *Corpus, now time.Time, r *Report) {
 			}
 			if prev, ok := questions[key]; ok {
 				if prev.id == e.ID {
-					r.warnf(e.File, 0, "question %q is listed twice in this entry", q)
+					r.warnf(e.File, e.Line("questions"), "question %q is listed twice in this entry", q)
 				} else {
-					r.warnf(e.File, 0, "question %q also appears in %s", q, prev.file)
+					r.warnf(e.File, e.Line("questions"), "question %q also appears in %s", q, prev.file)
 				}
 				continue
 			}

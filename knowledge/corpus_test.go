@@ -170,11 +170,11 @@ func TestLoadProblems(t *testing.T) {
 		{"no-sources", []wantProblem{errAt(f, 11, "no source")}},
 		{"http-url", []wantProblem{errAt(f, 17, `"http://www.example.org/painful-sex" must use https`)}},
 		{"malformed-url", []wantProblem{errAt(f, 17, "is not a valid web address")}},
-		{"unknown-referral", []wantProblem{errAt(f, 0, `unknown referral "psychic"`)}},
+		{"unknown-referral", []wantProblem{errAt(f, 10, `unknown referral "psychic"`)}},
 		{"short-body", []wantProblem{errAt(f, 17, "the answer has 8 words; it needs at least 60")}},
 		{"long-body", []wantProblem{errAt(f, 17, "it must be at most 300")}},
 		{"bad-date", []wantProblem{errAt(f, 15, `reviewed "2026-02-30" is not a date`)}},
-		{"future-date", []wantProblem{errAt(f, 0, "reviewed date 2999-01-01 is in the future")}},
+		{"future-date", []wantProblem{errAt(f, 15, "reviewed date 2999-01-01 is in the future")}},
 		{"invalid-yaml", []wantProblem{errAt(f, 4, "the fields are not valid YAML")}},
 		{"no-front-matter", []wantProblem{errAt(f, 1, `must start with a line "---"`)}},
 		{"bad-vocabulary", []wantProblem{
@@ -184,8 +184,14 @@ func TestLoadProblems(t *testing.T) {
 			errAt("vocabulary.yaml", 7, "a synonym group needs at least two words"),
 		}},
 		// Warnings do not stop the corpus from loading.
-		{"stale-review", []wantProblem{warnAt(f, 0, "last reviewed 2020-01-01, more than 24 months ago")}},
-		{"repeated-question", []wantProblem{warnAt(f, 0, `question "is sex therapy confidential" also appears in faq/confidentiality.md`)}},
+		{"stale-review", []wantProblem{warnAt(f, 15, "last reviewed 2020-01-01, more than 24 months ago")}},
+		// A file without an id still gets every other check.
+		{"no-id-more-errors", []wantProblem{
+			errAt(f, 1, `missing field "id"`),
+			errAt(f, 9, `unknown referral "psychic"`),
+			errAt(f, 14, "reviewed date 2999-01-01 is in the future"),
+		}},
+		{"repeated-question", []wantProblem{warnAt(f, 4, `question "is sex therapy confidential" also appears in faq/confidentiality.md`)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

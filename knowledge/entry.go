@@ -19,7 +19,12 @@ type Entry struct {
 
 	// File is the path of the entry inside its corpus, for error messages.
 	File string
+	// lines holds the line of each front-matter field, for messages.
+	lines map[string]int
 }
+
+// Line is the line of a front-matter field in the entry's file, or 0.
+func (e *Entry) Line(field string) int { return e.lines[field] }
 
 // Source is a published page an entry rests on.
 type Source struct {

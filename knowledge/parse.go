@@ -17,8 +17,8 @@ const (
 	MinQuestions = 4
 	MinBodyWords = 60
 	MaxBodyWords = 300
-	// StaleAfter is how old a review may be before lint warns.
-	StaleAfter = 24 * 30 * 24 * time.Hour
+	// StaleMonths is how old, in months, a review may be before lint warns.
+	StaleMonths = 24
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -55,7 +55,7 @@ func ParseEntry(name, wantID string, data []byte, r *Report) *Entry {
 		r.errorf(name, 2, "the fields must be \"name: value\" lines")
 		return nil
 	}
-	e := &Entry{File: name, Body: strings.TrimSpace(body)}
+	e := &Entry{File: name, Body: strings.TrimSpace(body), lines: map[string]int{}}
 	m := doc.Content[0]
 	seen := map[string]int{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
@@ -72,6 +72,7 @@ func ParseEntry(name, wantID string, data []byte, r *Report) *Entry {
 		}
 		seen[key] = line
 		decodeField(e, key, v, name, line, r)
+		e.lines[key] = line
 	}
 	for _, key := range fieldOrder {
 		if _, ok := seen[key]; !ok && entryFields[key] {

@@ -85,7 +85,10 @@ func (r *Report) Sort() {
 		if a.File != b.File {
 			return a.File < b.File
 		}
-		return a.Line < b.Line
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Message < b.Message
 	})
 }
 

@@ -61,6 +61,10 @@ func (r Reply) Title() string {
 	}
 	switch r.Kind {
 	case KindFallback:
+		switch r.Category {
+		case "empty", "no-words", "too-long", "error":
+			return "Could you ask that again?"
+		}
 		if len(r.Alternatives) > 0 {
 			return "Did you mean…"
 		}
