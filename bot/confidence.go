@@ -49,7 +49,7 @@ type Confidence struct {
 
 // DefaultConfidence is the calibrated rule.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0, MinCoverage: 0.5, MaxRunnerUp: 0.8, MinMatched: 3, SuggestScore: 0, SuggestCoverage: 0.15}
+	return Confidence{MinScore: 0.03, MinCoverage: 0.3, MaxRunnerUp: 0.99, SuggestScore: 0, SuggestCoverage: 0.15}
 }
 
 // Decide applies the rule. coverage is the top hit's coverage of the question.

@@ -85,10 +85,10 @@ func TestCalibrate(t *testing.T) {
 		r1, none float64
 	}
 	var b best
-	for _, ms := range []float64{0, 1, 2, 3, 4, 5, 6, 8} {
-		for _, mc := range []float64{0, 0.2, 0.3, 0.4, 0.5, 0.6} {
-			for _, mr := range []float64{0.8, 0.9, 0.95, 1.01} {
-				for _, mm := range []int{0, 2, 3, 4} {
+	for _, ms := range []float64{0, 0.03, 0.05, 0.08, 0.12} {
+		for _, mc := range []float64{0.3, 0.4, 0.5, 0.6} {
+			for _, mr := range []float64{0.85, 0.9, 0.95, 0.99} {
+				for _, mm := range []int{0, 3} {
 					c := bot.Confidence{MinScore: ms, MinCoverage: mc, MaxRunnerUp: mr, MinMatched: mm, SuggestScore: 0.5, SuggestCoverage: 0.15}
 					r.SetConfidence(c)
 					res := bot.Evaluate(context.Background(), rows, r.RankWith)
@@ -100,4 +100,31 @@ func TestCalibrate(t *testing.T) {
 		}
 	}
 	fmt.Printf("best: %+v R@1 %.3f none %.3f\n", b.c, b.r1, b.none)
+}
+
+// TestDumpFeatures prints, per row, what the confidence rule sees.
+func TestDumpFeatures(t *testing.T) {
+	path := os.Getenv("CONFIDANT_DUMP")
+	if path == "" {
+		t.Skip("set CONFIDANT_DUMP=FILE.tsv")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := knowledge.ReadEvalSet(f)
+	f.Close()
+	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bot.NewResponder(lib, nil)
+	for _, row := range rows {
+		rep := r.Respond(context.Background(), row.Question)
+		ids := []string{rep.ID()}
+		for _, a := range rep.Alternatives {
+			ids = append(ids, a.ID)
+		}
+		fmt.Printf("%s\t%s\t%s\t%v\t%s\n", row.Expected[0], rep.Kind, ids, rep.Reason, row.Question)
+	}
 }

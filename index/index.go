@@ -406,7 +406,7 @@ func (ix *Index) Overlap(text, id string) (float64, int) {
 	total, found := 0, 0
 	for _, t := range qt {
 		t = ix.canonical(t)
-		if seen[t] {
+		if seen[t] || genericTerms[t] {
 			continue
 		}
 		seen[t] = true
@@ -424,7 +424,22 @@ func (ix *Index) Overlap(text, id string) (float64, int) {
 			}
 		}
 	}
+	if total == 0 {
+		return 0, 0
+	}
 	return float64(found) / float64(total), found
+}
+
+// genericTerms are analysed words that say nothing about a topic; Coverage
+// ignores them so "what is it going to be like" does not look on topic.
+var genericTerms = map[string]bool{
+	"like": true, "go": true, "get": true, "got": true, "know": true, "want": true, "realli": true,
+	"just": true, "thing": true, "make": true, "think": true, "someth": true, "anyth": true,
+	"lol": true, "ok": true, "okai": true, "yeah": true, "tomorrow": true, "todai": true,
+	"also": true, "even": true, "still": true, "wai": true, "much": true, "mani": true, "lot": true,
+	"ever": true, "actual": true, "kind": true, "sort": true, "stuff": true, "pleas": true,
+	"help": true, "good": true, "best": true, "need": true, "tell": true, "can": true, "u": true,
+	"im": true, "ive": true, "dont": true, "cant": true, "would": true, "could": true, "should": true,
 }
 
 // withinOneEdit reports whether a and b differ by at most one insertion,

@@ -1,0 +1,64 @@
+package bot_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+var crisisIDs = []string{"crisis-self-harm", "sexual-assault-help", "relationship-abuse", "minors-and-safety"}
+
+// TestDevSetTargets checks the targets of the corpus and safety issues on
+// the shared development set (../shared/eval/dev-questions.tsv, beside the
+// repository; skipped where it is absent): Recall@1 >= 0.90, Recall@3 >=
+// 0.97, >= 0.90 of "none" rows not answered with confidence, every crisis
+// row answered with its crisis entry first as a crisis reply, and at most 3%
+// of the other in-scope rows stopped by triage.
+func TestDevSetTargets(t *testing.T) {
+	f, err := os.Open("../../shared/eval/dev-questions.tsv")
+	if err != nil {
+		t.Skipf("development set not available: %v", err)
+	}
+	rows, err := knowledge.ReadEvalSet(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustResponder(t)
+	res := bot.Evaluate(context.Background(), rows, r.RankWith)
+	t.Logf("dev set: Recall@1 %.3f Recall@3 %.3f MRR %.3f none handled %.3f", res.RecallAt1, res.RecallAt3, res.MRR, res.NoneHandled)
+	if res.RecallAt1 < 0.90 || res.RecallAt3 < 0.97 || res.NoneHandled < 0.90 {
+		t.Errorf("dev set below target: Recall@1 %.3f (>= 0.90), Recall@3 %.3f (>= 0.97), none %.3f (>= 0.90)", res.RecallAt1, res.RecallAt3, res.NoneHandled)
+	}
+	stopped, other := 0, 0
+	for _, row := range rows {
+		if !row.InScope() {
+			continue
+		}
+		rep := r.Respond(context.Background(), row.Question)
+		isCrisisRow := false
+		for _, id := range row.Expected {
+			if slices.Contains(crisisIDs, id) {
+				isCrisisRow = true
+			}
+		}
+		if isCrisisRow {
+			if rep.Kind != knowledge.KindCrisis || !slices.Contains(row.Expected, rep.ID()) {
+				t.Errorf("crisis row %q: got %s %q, want a crisis reply from %v", row.Question, rep.Kind, rep.ID(), row.Expected)
+			}
+			continue
+		}
+		other++
+		if rep.Kind == knowledge.KindCrisis || rep.Kind == knowledge.KindDecline {
+			stopped++
+			t.Logf("in-scope row stopped by triage: %q -> %s/%s", row.Question, rep.Kind, rep.Category)
+		}
+	}
+	if share := float64(stopped) / float64(other); share > 0.03 {
+		t.Errorf("%d of %d in-scope rows (%.1f%%) stopped by triage, want at most 3%%", stopped, other, 100*share)
+	}
+}
