@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/confidant-bot/confidant/knowledge"
 )
 
 // DiscordConfig configures the Discord adapter.
@@ -67,7 +65,12 @@ type Discord struct {
 	wg      sync.WaitGroup
 	closing chan struct{}
 	once    sync.Once
+	ix      *Interactions
 }
+
+// Interactions is the handler of slash commands and components that this
+// gateway connection uses; moderation is added to it by the caller.
+func (d *Discord) Interactions() *Interactions { return d.ix }
 
 // NewDiscord prepares a session; Run connects it.
 func NewDiscord(cfg DiscordConfig, r *Responder, log *slog.Logger) (*Discord, error) {
@@ -99,7 +102,9 @@ func NewDiscord(cfg DiscordConfig, r *Responder, log *slog.Logger) (*Discord, er
 		base, _ := url.Parse(cfg.API)
 		s.Client = &http.Client{Timeout: 20 * time.Second, Transport: rewriteHost{base: base, next: http.DefaultTransport}}
 	}
-	d := &Discord{cfg: cfg, s: s, r: r, log: log, limits: NewRateLimiter(cfg.Burst, cfg.Refill), closing: make(chan struct{})}
+	limits := NewRateLimiter(cfg.Burst, cfg.Refill)
+	d := &Discord{cfg: cfg, s: s, r: r, log: log, limits: limits, closing: make(chan struct{}),
+		ix: &Interactions{Responder: r, Limits: limits, REST: s, Log: log}}
 	s.AddHandler(d.onReady)
 	s.AddHandler(d.onMessage)
 	s.AddHandler(d.onInteraction)
@@ -296,159 +301,14 @@ func (d *Discord) onInteraction(s *discordgo.Session, i *discordgo.InteractionCr
 		return
 	}
 	defer d.wg.Done()
-	defer func() {
-		if v := recover(); v != nil {
-			d.log.Error("interaction handler panicked", slog.String(LogEvent, "interaction"), slog.String(LogError, fmt.Sprintf("%T", v)))
-			d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: apologyText}))
-		}
-	}()
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-		d.onCommand(i)
-	case discordgo.InteractionMessageComponent:
-		d.onComponent(i)
-	}
-}
-
-// userID is the person behind an interaction, in a server or a DM.
-func userID(i *discordgo.InteractionCreate) string {
-	if i.Member != nil && i.Member.User != nil {
-		return i.Member.User.ID
-	}
-	if i.User != nil {
-		return i.User.ID
-	}
-	return ""
-}
-
-func (d *Discord) onCommand(i *discordgo.InteractionCreate) {
-	data := i.ApplicationCommandData()
-	switch data.Name {
-	case "ask":
-		q := ""
-		for _, o := range data.Options {
-			if o.Name == "question" {
-				q = o.StringValue()
-			}
-		}
-		switch d.limits.Take(userID(i)) {
-		case Allow:
-			d.respondReply(i, d.r.Respond(context.Background(), q))
-		default:
-			d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: slowDown}))
-		}
-	case "topics":
-		d.respond(i, ephemeral(d.themeMenu()))
-	case "privacy":
-		d.respondEntry(i, "bot-privacy")
-	case "help":
-		d.respondEntry(i, "bot-scope")
-	default:
-		d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: "I don't know that command."}))
-	}
-}
-
-func (d *Discord) respondEntry(i *discordgo.InteractionCreate, id string) {
-	rep, ok := d.r.Show(id)
-	if !ok {
-		d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: "That answer is not available right now."}))
-		return
-	}
-	d.respondReply(i, rep)
-}
-
-func (d *Discord) respondReply(i *discordgo.InteractionCreate, rep knowledge.Reply) {
-	m := RenderMessage(rep)
-	d.respond(i, ephemeral(&discordgo.InteractionResponseData{Embeds: m.Embeds, Components: m.Components}))
-}
-
-func (d *Discord) themeMenu() *discordgo.InteractionResponseData {
-	c := d.r.Library().Corpus
-	var opts []discordgo.SelectMenuOption
-	for n, t := range c.Themes {
-		opts = append(opts, discordgo.SelectMenuOption{Label: truncate(t.Name, limitOptionLabel), Value: strconv.Itoa(n)})
-	}
-	return &discordgo.InteractionResponseData{
-		Content: "Pick a theme, then a question. Only you can see this.",
-		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.SelectMenu{CustomID: idTheme, Placeholder: "Choose a theme", Options: opts},
-		}}},
-	}
-}
-
-func (d *Discord) onComponent(i *discordgo.InteractionCreate) {
-	data := i.MessageComponentData()
-	id := data.CustomID
-	switch {
-	case id == idOtherAnswers || id == idTopicEntry:
-		if len(data.Values) == 0 {
+	resp, after := d.ix.Handle(i.Interaction)
+	if resp != nil {
+		if err := s.InteractionRespond(i.Interaction, resp); err != nil {
+			d.log.Error("interaction response failed", slog.String(LogEvent, "respond"), slog.String(LogError, restErrorKind(err)))
 			return
 		}
-		d.respondEntry(i, data.Values[0])
-	case id == idTheme:
-		d.respond(i, ephemeral(d.entryMenu(data.Values)))
-	case strings.HasPrefix(id, "fb:"):
-		d.respond(i, ephemeral(&discordgo.InteractionResponseData{Content: "Thank you, that helps us improve the answers. Nothing about you was stored."}))
-	case id == idDelete:
-		d.deleteReply(i)
 	}
-}
-
-func (d *Discord) entryMenu(values []string) *discordgo.InteractionResponseData {
-	c := d.r.Library().Corpus
-	n := -1
-	if len(values) > 0 {
-		n, _ = strconv.Atoi(values[0])
-	}
-	if n < 0 || n >= len(c.Themes) {
-		return &discordgo.InteractionResponseData{Content: "That theme is no longer available; try /topics again."}
-	}
-	var opts []discordgo.SelectMenuOption
-	for _, eid := range c.Themes[n].Entries {
-		if e, ok := c.Entry(eid); ok {
-			opts = append(opts, discordgo.SelectMenuOption{Label: truncate(e.Title, limitOptionLabel), Value: e.ID})
-		}
-	}
-	return &discordgo.InteractionResponseData{
-		Content: "Pick a question:",
-		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.SelectMenu{CustomID: idTopicEntry, Placeholder: truncate(c.Themes[n].Name, limitOptionLabel), Options: opts},
-		}}},
-	}
-}
-
-// deleteReply removes the bot's own message the button sits on. An
-// ephemeral reply is replaced instead (only Discord can remove those).
-func (d *Discord) deleteReply(i *discordgo.InteractionCreate) {
-	if i.Message == nil {
-		return
-	}
-	if i.Message.Flags&discordgo.MessageFlagsEphemeral != 0 {
-		d.respondType(i, discordgo.InteractionResponseUpdateMessage, &discordgo.InteractionResponseData{
-			Content: "Reply removed.", Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}, AllowedMentions: noMentions()})
-		return
-	}
-	d.respondType(i, discordgo.InteractionResponseDeferredMessageUpdate, nil)
-	if err := d.s.ChannelMessageDelete(i.ChannelID, i.Message.ID); err != nil {
-		d.log.Error("delete failed", slog.String(LogEvent, "delete"), slog.String(LogError, restErrorKind(err)))
-	}
-}
-
-func ephemeral(data *discordgo.InteractionResponseData) *discordgo.InteractionResponseData {
-	data.Flags |= discordgo.MessageFlagsEphemeral
-	data.AllowedMentions = noMentions()
-	return data
-}
-
-func (d *Discord) respond(i *discordgo.InteractionCreate, data *discordgo.InteractionResponseData) {
-	d.respondType(i, discordgo.InteractionResponseChannelMessageWithSource, data)
-}
-
-func (d *Discord) respondType(i *discordgo.InteractionCreate, t discordgo.InteractionResponseType, data *discordgo.InteractionResponseData) {
-	if data != nil && data.AllowedMentions == nil {
-		data.AllowedMentions = noMentions()
-	}
-	if err := d.s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: t, Data: data}); err != nil {
-		d.log.Error("interaction response failed", slog.String(LogEvent, "respond"), slog.String(LogError, restErrorKind(err)))
+	if after != nil {
+		after()
 	}
 }
