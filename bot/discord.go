@@ -32,7 +32,13 @@ type DiscordConfig struct {
 	Refill time.Duration
 	// ShutdownWait bounds how long replies in flight may take at shutdown.
 	ShutdownWait time.Duration
+	// Limits, when set, is shared with an HTTP endpoint in the same process.
+	Limits *RateLimiter
 }
+
+// DefaultRefill is how long a person waits for one more question once
+// their burst is spent.
+const DefaultRefill = 12 * time.Second
 
 // Validate reports every problem of the configuration at once.
 func (c DiscordConfig) Validate() error {
@@ -84,11 +90,33 @@ func NewDiscord(cfg DiscordConfig, r *Responder, log *slog.Logger) (*Discord, er
 		cfg.Burst = 5
 	}
 	if cfg.Refill <= 0 {
-		cfg.Refill = 12 * time.Second
+		cfg.Refill = DefaultRefill
 	}
 	if cfg.ShutdownWait <= 0 {
 		cfg.ShutdownWait = 10 * time.Second
 	}
+	s, err := NewREST(cfg)
+	if err != nil {
+		return nil, err
+	}
+	limits := cfg.Limits
+	if limits == nil {
+		limits = NewRateLimiter(cfg.Burst, cfg.Refill)
+	}
+	d := &Discord{cfg: cfg, s: s, r: r, log: log, limits: limits, closing: make(chan struct{}),
+		ix: &Interactions{Responder: r, Limits: limits, REST: s, Log: log}}
+	s.AddHandler(d.onReady)
+	s.AddHandler(d.onMessage)
+	s.AddHandler(d.onInteraction)
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		d.log.Warn("gateway disconnected", slog.String(LogEvent, "disconnect"))
+	})
+	return d, nil
+}
+
+// NewREST makes a discordgo session for REST calls (and, in Discord, the
+// gateway), aimed at cfg.API when set.
+func NewREST(cfg DiscordConfig) (*discordgo.Session, error) {
 	s, err := discordgo.New("Bot " + strings.TrimSpace(cfg.Token))
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
@@ -102,16 +130,7 @@ func NewDiscord(cfg DiscordConfig, r *Responder, log *slog.Logger) (*Discord, er
 		base, _ := url.Parse(cfg.API)
 		s.Client = &http.Client{Timeout: 20 * time.Second, Transport: rewriteHost{base: base, next: http.DefaultTransport}}
 	}
-	limits := NewRateLimiter(cfg.Burst, cfg.Refill)
-	d := &Discord{cfg: cfg, s: s, r: r, log: log, limits: limits, closing: make(chan struct{}),
-		ix: &Interactions{Responder: r, Limits: limits, REST: s, Log: log}}
-	s.AddHandler(d.onReady)
-	s.AddHandler(d.onMessage)
-	s.AddHandler(d.onInteraction)
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
-		d.log.Warn("gateway disconnected", slog.String(LogEvent, "disconnect"))
-	})
-	return d, nil
+	return s, nil
 }
 
 // Session exposes the underlying session (tests set SyncEvents on it).
@@ -135,6 +154,10 @@ func (t rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
 // then lets replies in flight finish (bounded by ShutdownWait) and closes.
 func (d *Discord) Run(ctx context.Context) error {
 	if err := d.s.Open(); err != nil {
+		var rest *discordgo.RESTError
+		if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
+			return errors.New("Discord refused the bot token (401 Unauthorized): check DISCORD_TOKEN")
+		}
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
 	d.log.Info("connected", slog.String(LogEvent, "connected"))

@@ -14,6 +14,9 @@ import (
 	"github.com/confidant-bot/confidant/knowledge"
 )
 
+// flagT is a parsed flag, for Visit.
+type flagT = flag.Flag
+
 // env is the environment as a lookup function, so tests can pass their own.
 type env func(string) string
 
@@ -50,7 +53,8 @@ Commands:
   list     list the entries of the corpus
   lint     validate a corpus
   eval     measure answer quality on a labelled question file
-  serve    run the Discord bot
+  serve    run the Discord bot (gateway and/or HTTP interactions)
+  healthcheck  check a running HTTP listener (for container images)
   version  print the version
 
 Run "confidant COMMAND -h" for a command's flags.
@@ -67,13 +71,14 @@ type stdio struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"chat":    runChat,
-		"ask":     runAsk,
-		"list":    runList,
-		"lint":    runLint,
-		"eval":    runEval,
-		"serve":   runServe,
-		"version": runVersion,
+		"chat":        runChat,
+		"ask":         runAsk,
+		"list":        runList,
+		"lint":        runLint,
+		"eval":        runEval,
+		"serve":       runServe,
+		"version":     runVersion,
+		"healthcheck": runHealthcheck,
 	}
 }
 

@@ -2,26 +2,67 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/confidant-bot/confidant/bot"
 )
 
-const serveUsage = `Usage: confidant serve [--corpus DIR] [--log-level LEVEL] [--log-format text|json]
+const serveUsage = `Usage: confidant serve [--http ADDR] [--gateway=true|false] [--corpus DIR] [--log-level LEVEL] [--log-format text|json]
 
-Run the Discord bot until interrupted. Configuration comes from the
-environment: DISCORD_TOKEN (required), CONFIDANT_GUILD_ID (register the
-commands in one server only), CONFIDANT_CORPUS, CONFIDANT_DISCORD_API (base
-URL of Discord's REST API, for a proxy or a test server).
+Run the Discord bot until interrupted.
+
+  gateway  (default when DISCORD_TOKEN is set and --http is not): connects to
+           Discord's gateway; answers DMs, slash commands and clicks. Run
+           exactly one gateway process per shard, or people get double replies.
+  --http   serves Discord's HTTP interactions at ADDR/interactions (slash
+           commands and clicks only; DMs need the gateway), plus /healthz and
+           /readyz. Needs DISCORD_PUBLIC_KEY. Stateless: run as many replicas
+           as you like behind a load balancer.
+
+Environment: DISCORD_TOKEN (gateway; also lets HTTP replicas delete replies),
+DISCORD_PUBLIC_KEY (HTTP), CONFIDANT_GUILD_ID (register the commands in one
+server only), CONFIDANT_CORPUS, CONFIDANT_DISCORD_API (base URL of Discord's
+REST API, for a proxy or a test server), CONFIDANT_HTTP (default for --http).
 
 `
+
+// serveConfig is everything serve needs, gathered and validated at once.
+type serveConfig struct {
+	discord   bot.DiscordConfig
+	httpAddr  string
+	publicKey string
+	gateway   bool
+}
+
+func (c serveConfig) validate() error {
+	var errs []error
+	if c.gateway {
+		if err := c.discord.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.httpAddr != "" {
+		if _, err := bot.ParsePublicKey(c.publicKey); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if !c.gateway && c.httpAddr == "" {
+		errs = append(errs, errors.New("nothing to serve: set DISCORD_TOKEN for the gateway, or --http ADDR with DISCORD_PUBLIC_KEY"))
+	}
+	return errors.Join(errs...)
+}
 
 func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	fs := newFlagSet("serve", serveUsage, s)
 	dir := corpusFlag(fs, getenv)
+	httpAddr := fs.String("http", getenv("CONFIDANT_HTTP"), "serve HTTP interactions, /healthz and /readyz at `ADDR` such as :8080 (env CONFIDANT_HTTP)")
+	gateway := fs.Bool("gateway", true, "connect to the gateway (DMs); default true, false when --http is given unless set")
 	level := fs.String("log-level", envOr(getenv, "CONFIDANT_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env CONFIDANT_LOG_LEVEL)")
 	format := fs.String("log-format", envOr(getenv, "CONFIDANT_LOG_FORMAT", "text"), "log format: text or json (env CONFIDANT_LOG_FORMAT)")
 	if err := parse(fs, args); err != nil {
@@ -31,27 +72,70 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		fs.Usage()
 		return usageError{"serve takes no arguments"}
 	}
+	gatewaySet := false
+	fs.Visit(func(f *flagT) {
+		if f.Name == "gateway" {
+			gatewaySet = true
+		}
+	})
 	log, err := newLogger(s, *level, *format)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	cfg := bot.DiscordConfig{
-		Token:   getenv("DISCORD_TOKEN"),
-		GuildID: getenv("CONFIDANT_GUILD_ID"),
-		API:     getenv("CONFIDANT_DISCORD_API"),
+	cfg := serveConfig{
+		discord: bot.DiscordConfig{
+			Token:   getenv("DISCORD_TOKEN"),
+			GuildID: getenv("CONFIDANT_GUILD_ID"),
+			API:     getenv("CONFIDANT_DISCORD_API"),
+		},
+		httpAddr:  *httpAddr,
+		publicKey: getenv("DISCORD_PUBLIC_KEY"),
+		gateway:   *gateway,
 	}
-	if err := cfg.Validate(); err != nil {
+	if *httpAddr != "" && !gatewaySet {
+		cfg.gateway = false
+	}
+	if err := cfg.validate(); err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	r, err := newResponder(*dir, log)
 	if err != nil {
 		return err
 	}
-	d, err := bot.NewDiscord(cfg, r, log)
-	if err != nil {
-		return err
+	limits := bot.NewRateLimiter(5, bot.DefaultRefill)
+	ix := &bot.Interactions{Responder: r, Limits: limits, Log: log}
+	g, gctx := errgroup.WithContext(ctx)
+	if cfg.gateway {
+		cfg.discord.Limits = limits
+		d, err := bot.NewDiscord(cfg.discord, r, log)
+		if err != nil {
+			return err
+		}
+		ix = d.Interactions()
+		g.Go(func() error { return d.Run(gctx) })
+	} else if cfg.discord.Token != "" {
+		rest, err := bot.NewREST(cfg.discord)
+		if err != nil {
+			return err
+		}
+		ix.REST = rest
 	}
-	return d.Run(ctx)
+	if cfg.httpAddr != "" {
+		pub, _ := bot.ParsePublicKey(cfg.publicKey)
+		srv := &bot.HTTPServer{Interactions: ix, PublicKey: pub, Log: log,
+			Ready: func(context.Context) error { return readiness(r) }}
+		g.Go(func() error { return srv.Serve(gctx, cfg.httpAddr) })
+	}
+	return g.Wait()
+}
+
+// readiness is nil once a corpus and its index are being served.
+func readiness(r *bot.Responder) error {
+	lib := r.Library()
+	if lib == nil || lib.Index == nil || lib.Index.Len() == 0 {
+		return errors.New("corpus not loaded")
+	}
+	return nil
 }
 
 func envOr(getenv env, key, def string) string {

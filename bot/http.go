@@ -1,0 +1,158 @@
+package bot
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// HTTP interactions: Discord posts each slash command and click to this
+// endpoint instead of the gateway. Handling is stateless (custom IDs carry
+// what a click needs), so any number of replicas can serve it.
+const (
+	// MaxInteractionBody is the largest request body read; larger ones are
+	// refused before parsing.
+	MaxInteractionBody = 64 << 10
+	// MaxSignatureAge is how old a signed request may be (replay window).
+	MaxSignatureAge = 5 * time.Minute
+	// MaxClockSkew tolerates a request stamped slightly in our future.
+	MaxClockSkew = 5 * time.Second
+)
+
+// ParsePublicKey decodes the application's public key (hex, from the
+// developer portal).
+func ParsePublicKey(s string) (ed25519.PublicKey, error) {
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, errors.New("DISCORD_PUBLIC_KEY must be the 64-hex-digit public key from the developer portal")
+	}
+	return ed25519.PublicKey(b), nil
+}
+
+// HTTPServer serves interactions, /healthz and /readyz.
+type HTTPServer struct {
+	Interactions *Interactions
+	PublicKey    ed25519.PublicKey
+	Log          *slog.Logger
+	// Ready reports whether the bot can answer (corpus loaded, index ready,
+	// database reachable); nil means always ready.
+	Ready func(ctx context.Context) error
+	// Now is the clock (tests set it).
+	Now func() time.Time
+	// Extra routes (metrics) mounted beside the interaction endpoint.
+	Extra map[string]http.Handler
+
+	after sync.WaitGroup
+}
+
+// Handler is the HTTP handler: POST /interactions, GET /healthz, GET /readyz.
+func (s *HTTPServer) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /interactions", s.interactions)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if s.Ready != nil {
+			if err := s.Ready(r.Context()); err != nil {
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+		}
+		w.Write([]byte("ready\n"))
+	})
+	for path, h := range s.Extra {
+		mux.Handle(path, h)
+	}
+	return mux
+}
+
+func (s *HTTPServer) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+func (s *HTTPServer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > MaxInteractionBody {
+		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxInteractionBody)
+	if !s.fresh(r.Header.Get("X-Signature-Timestamp")) || !discordgo.VerifyInteraction(r, s.PublicKey) {
+		s.log().Warn("interaction refused: bad signature or stale timestamp", slog.String(LogEvent, "http-unauthorized"))
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	var i discordgo.Interaction
+	if err := json.NewDecoder(r.Body).Decode(&i); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "bad interaction", http.StatusBadRequest)
+		return
+	}
+	resp, after := s.Interactions.Handle(&i)
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(resp); err != nil {
+		s.log().Error("write interaction response", slog.String(LogEvent, "http-write"), slog.String(LogError, "transport"))
+		return
+	}
+	if after != nil {
+		s.after.Add(1)
+		go func() {
+			defer s.after.Done()
+			after()
+		}()
+	}
+}
+
+// fresh accepts a Unix timestamp no older than MaxSignatureAge and not in
+// the future (beyond MaxClockSkew): a signed request cannot be replayed.
+func (s *HTTPServer) fresh(ts string) bool {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	age := s.now().Sub(time.Unix(sec, 0))
+	return age <= MaxSignatureAge && age >= -MaxClockSkew
+}
+
+// Serve listens on addr until ctx ends, then shuts down gracefully.
+func (s *HTTPServer) Serve(ctx context.Context, addr string) error {
+	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	s.log().Info("http listening", slog.String(LogEvent, "http-listen"), slog.String("addr", addr))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	s.after.Wait()
+	return err
+}

@@ -1,0 +1,202 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/confidant-bot/confidant/bot"
+)
+
+// countingHandler records that an interaction reached the handlers.
+type countingHandler struct{ n atomic.Int32 }
+
+func (c *countingHandler) Handle(*discordgo.Interaction) (*discordgo.InteractionResponse, func(), bool) {
+	c.n.Add(1)
+	return nil, nil, false
+}
+
+type httpFixture struct {
+	srv   *httptest.Server
+	priv  ed25519.PrivateKey
+	now   time.Time
+	seen  *countingHandler
+	ready *atomic.Bool
+}
+
+func newHTTPFixture(t *testing.T) *httpFixture {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &httpFixture{priv: priv, now: time.Unix(1_800_000_000, 0), seen: &countingHandler{}, ready: &atomic.Bool{}}
+	f.ready.Store(true)
+	s := &bot.HTTPServer{
+		Interactions: &bot.Interactions{Responder: mustResponder(t), Moderation: f.seen},
+		PublicKey:    pub,
+		Now:          func() time.Time { return f.now },
+		Ready: func(context.Context) error {
+			if !f.ready.Load() {
+				return errors.New("corpus not loaded")
+			}
+			return nil
+		},
+	}
+	f.srv = httptest.NewServer(s.Handler())
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// post sends body signed at ts (tamper changes the body after signing).
+func (f *httpFixture) post(t *testing.T, body string, ts time.Time, sign bool, tamper bool) *http.Response {
+	t.Helper()
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/interactions", strings.NewReader(body))
+	if sign {
+		sig := ed25519.Sign(f.priv, []byte(stamp+body))
+		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
+	}
+	req.Header.Set("X-Signature-Timestamp", stamp)
+	if tamper {
+		req.Body = ioNop(strings.Replace(body, "ask", "help", 1))
+		req.ContentLength = int64(len(strings.Replace(body, "ask", "help", 1)))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+const askBody = `{"id":"1","application_id":"900","type":2,"token":"tok","version":1,"channel_id":"c","user":{"id":"u-http"},"data":{"id":"c1","name":"ask","type":1,"options":[{"name":"question","type":3,"value":"is sex therapy confidential"}]}}`
+
+func TestHTTPSignatures(t *testing.T) {
+	f := newHTTPFixture(t)
+	for _, tc := range []struct {
+		name         string
+		ts           time.Time
+		sign, tamper bool
+		want         int
+	}{
+		{"good", f.now, true, false, http.StatusOK},
+		{"unsigned", f.now, false, false, http.StatusUnauthorized},
+		{"tampered body", f.now, true, true, http.StatusUnauthorized},
+		{"stale (6 minutes)", f.now.Add(-6 * time.Minute), true, false, http.StatusUnauthorized},
+		{"from the future", f.now.Add(time.Minute), true, false, http.StatusUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := f.seen.n.Load()
+			resp := f.post(t, askBody, tc.ts, tc.sign, tc.tamper)
+			if resp.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
+			}
+			reached := f.seen.n.Load() != before
+			if reached != (tc.want == http.StatusOK) {
+				t.Errorf("handler reached = %v for status %d", reached, tc.want)
+			}
+		})
+	}
+}
+
+func TestHTTPInteractions(t *testing.T) {
+	f := newHTTPFixture(t)
+	type response struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data struct {
+			Flags  discordgo.MessageFlags    `json:"flags"`
+			Embeds []*discordgo.MessageEmbed `json:"embeds"`
+		} `json:"data"`
+	}
+	decode := func(t *testing.T, resp *http.Response) response {
+		t.Helper()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		var out response
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	t.Run("ping gets pong", func(t *testing.T) {
+		out := decode(t, f.post(t, `{"id":"p","application_id":"900","type":1,"token":"t","version":1}`, f.now, true, false))
+		if out.Type != discordgo.InteractionResponsePong {
+			t.Errorf("type %d, want PONG", out.Type)
+		}
+	})
+	t.Run("ask answers inline, ephemeral", func(t *testing.T) {
+		out := decode(t, f.post(t, askBody, f.now, true, false))
+		if out.Type != discordgo.InteractionResponseChannelMessageWithSource || out.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+			t.Fatalf("type %d flags %d, want an ephemeral message", out.Type, out.Data.Flags)
+		}
+		if len(out.Data.Embeds) != 1 || !strings.Contains(strings.ToLower(out.Data.Embeds[0].Title), "private") {
+			t.Errorf("embeds = %+v, want the confidentiality entry", out.Data.Embeds)
+		}
+	})
+	t.Run("component shows the chosen entry (stateless)", func(t *testing.T) {
+		body := `{"id":"2","application_id":"900","type":3,"token":"tok","version":1,"channel_id":"c","user":{"id":"u-http"},"message":{"id":"m","channel_id":"c"},"data":{"custom_id":"alt","component_type":3,"values":["vaginismus"]}}`
+		out := decode(t, f.post(t, body, f.now, true, false))
+		want := mustCorpusEntryTitle(t, "vaginismus")
+		if len(out.Data.Embeds) != 1 || out.Data.Embeds[0].Title != want {
+			t.Errorf("embeds = %+v, want the vaginismus entry %q", out.Data.Embeds, want)
+		}
+	})
+	t.Run("oversized body refused before parsing", func(t *testing.T) {
+		big := `{"pad":"` + strings.Repeat("x", bot.MaxInteractionBody) + `"}`
+		resp := f.post(t, big, f.now, true, false)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("status %d, want 413", resp.StatusCode)
+		}
+	})
+	t.Run("readiness", func(t *testing.T) {
+		get := func() int {
+			resp, err := http.Get(f.srv.URL + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		f.ready.Store(false)
+		if got := get(); got != http.StatusServiceUnavailable {
+			t.Errorf("not ready: status %d, want 503", got)
+		}
+		f.ready.Store(true)
+		if got := get(); got != http.StatusOK {
+			t.Errorf("ready: status %d, want 200", got)
+		}
+		resp, err := http.Get(f.srv.URL + "/healthz")
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("healthz: %v %v", resp, err)
+		}
+	})
+}
+
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
+
+func ioNop(s string) nopCloser { return nopCloser{bytes.NewReader([]byte(s))} }
+
+func mustCorpusEntryTitle(tb testing.TB, id string) string {
+	tb.Helper()
+	e, ok := mustDefaultCorpus(tb).Entry(id)
+	if !ok {
+		tb.Fatalf("no entry %q", id)
+	}
+	return e.Title
+}
