@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -38,6 +39,7 @@ func (s *syncBuffer) String() string {
 // Discord, with debug logs captured.
 func startBot(t *testing.T) (*fakeDiscord, *syncBuffer) {
 	t.Helper()
+	baseline := runtime.NumGoroutine()
 	f := newFakeDiscord(t)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -63,6 +65,18 @@ func startBot(t *testing.T) (*fakeDiscord, *syncBuffer) {
 			}
 		case <-time.After(15 * time.Second):
 			t.Error("bot did not shut down")
+		}
+		// No goroutine of the bot may outlive it (the fake server's own are
+		// closed by its cleanup, which runs after this one).
+		f.srv.CloseClientConnections()
+		deadline := time.Now().Add(5 * time.Second)
+		for runtime.NumGoroutine() > baseline+4 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Logf("goroutines: %d before start, %d after shutdown", baseline, runtime.NumGoroutine())
+		if n := runtime.NumGoroutine(); n > baseline+4 {
+			buf := make([]byte, 1<<16)
+			t.Errorf("%d goroutines after shutdown, %d before start:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
 		}
 	})
 	waitFor(t, "commands registered", func() bool { return len(f.sent(http.MethodPut, "/commands")) == 1 })
