@@ -285,6 +285,7 @@ func (d *Discord) send(channelID string, msg *discordgo.MessageSend) {
 		}
 		d.log.Warn("send failed, retrying", slog.String(LogEvent, "send-retry"), slog.Int("status", rest.Response.StatusCode))
 	}
+	d.r.Metrics.discordError(restErrorKind(err))
 	d.log.Error("send failed", slog.String(LogEvent, "send-failed"), slog.String(LogError, restErrorKind(err)))
 }
 
@@ -327,6 +328,7 @@ func (d *Discord) onInteraction(s *discordgo.Session, i *discordgo.InteractionCr
 	resp, after := d.ix.Handle(i.Interaction)
 	if resp != nil {
 		if err := s.InteractionRespond(i.Interaction, resp); err != nil {
+			d.r.Metrics.discordError(restErrorKind(err))
 			d.log.Error("interaction response failed", slog.String(LogEvent, "respond"), slog.String(LogError, restErrorKind(err)))
 			return
 		}

@@ -25,6 +25,7 @@ type Reloader struct {
 	Responder *Responder
 	Options   index.Options
 	Log       *slog.Logger
+	Metrics   *Metrics
 
 	mu     sync.Mutex // one reload at a time
 	last   time.Time
@@ -40,6 +41,7 @@ func (rl *Reloader) Reload() (knowledge.Report, error) {
 	c, report, err := knowledge.LoadDir(rl.Dir)
 	if err != nil {
 		rl.lastOK = false
+		rl.Metrics.CorpusLoaded(0, "invalid")
 		rl.log().Error("reload refused: the corpus is not valid; still serving the previous one",
 			slog.String(LogEvent, "reload-failed"), slog.Int("errors", report.Errors()))
 		return report, err
@@ -47,10 +49,12 @@ func (rl *Reloader) Reload() (knowledge.Report, error) {
 	lib, err := NewLibrary(c, rl.Options)
 	if err != nil {
 		rl.lastOK = false
+		rl.Metrics.CorpusLoaded(0, "error")
 		return report, fmt.Errorf("reload: %w", err)
 	}
 	old := rl.Responder.Swap(lib)
 	rl.lastOK = true
+	rl.Metrics.CorpusLoaded(len(c.Entries), "ok")
 	rl.log().Info("corpus reloaded", slog.String(LogEvent, "reloaded"), slog.Int("entries", len(c.Entries)))
 	if old != nil && old.Index != nil {
 		// Questions that started on the old library may still be searching it.

@@ -19,6 +19,8 @@ type Responder struct {
 	lib        atomic.Pointer[Library]
 	confidence Confidence
 	log        *slog.Logger
+	// Metrics, when set, counts replies (by kind and category only).
+	Metrics *Metrics
 }
 
 // NewResponder serves lib. A nil logger discards logs.
@@ -47,6 +49,7 @@ func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply
 	start := time.Now()
 	lib := r.lib.Load()
 	reply := r.respond(ctx, lib, message)
+	r.Metrics.reply(string(reply.Kind), reply.Category, time.Since(start))
 	r.log.LogAttrs(ctx, slog.LevelDebug, "reply",
 		slog.String(LogKind, string(reply.Kind)),
 		slog.String(LogCategory, reply.Category),

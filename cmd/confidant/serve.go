@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/index"
 )
 
 const serveUsage = `Usage: confidant serve [--http ADDR] [--gateway=true|false] [--corpus DIR] [--log-level LEVEL] [--log-format text|json]
@@ -102,9 +105,18 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if err != nil {
 		return err
 	}
+	metrics := bot.NewMetrics()
+	r.Metrics = metrics
+	metrics.CorpusLoaded(r.Library().Index.Len(), "ok")
 	limits := bot.NewRateLimiter(5, bot.DefaultRefill)
 	ix := &bot.Interactions{Responder: r, Limits: limits, Log: log}
 	g, gctx := errgroup.WithContext(ctx)
+	var reloader *bot.Reloader
+	if *dir != "" {
+		reloader = &bot.Reloader{Dir: *dir, Responder: r, Options: index.DefaultOptions(), Log: log, Metrics: metrics}
+		g.Go(func() error { return reloader.Watch(gctx, 500*time.Millisecond) })
+	}
+	_ = reloader
 	if cfg.gateway {
 		cfg.discord.Limits = limits
 		d, err := bot.NewDiscord(cfg.discord, r, log)
@@ -123,7 +135,8 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if cfg.httpAddr != "" {
 		pub, _ := bot.ParsePublicKey(cfg.publicKey)
 		srv := &bot.HTTPServer{Interactions: ix, PublicKey: pub, Log: log,
-			Ready: func(context.Context) error { return readiness(r) }}
+			Ready: func(context.Context) error { return readiness(r) },
+			Extra: map[string]http.Handler{"GET /metrics": metrics.Handler()}}
 		g.Go(func() error { return srv.Serve(gctx, cfg.httpAddr) })
 	}
 	return g.Wait()
