@@ -52,6 +52,7 @@ Commands:
   ask      answer questions given as arguments or one per line on stdin
   list     list the entries of the corpus
   lint     validate a corpus
+  corpus   export the embedded corpus to a directory to edit
   eval     measure answer quality on a labelled question file
   serve    run the Discord bot (gateway and/or HTTP interactions)
   healthcheck  check a running HTTP listener (for container images)
@@ -75,6 +76,7 @@ func commands() map[string]command {
 		"ask":         runAsk,
 		"list":        runList,
 		"lint":        runLint,
+		"corpus":      runCorpus,
 		"eval":        runEval,
 		"serve":       runServe,
 		"version":     runVersion,
