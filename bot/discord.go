@@ -34,6 +34,8 @@ type DiscordConfig struct {
 	ShutdownWait time.Duration
 	// Limits, when set, is shared with an HTTP endpoint in the same process.
 	Limits *RateLimiter
+	// Moderation registers the /faq commands too.
+	Moderation bool
 }
 
 // DefaultRefill is how long a person waits for one more question once
@@ -228,7 +230,11 @@ func (d *Discord) registerCommands() error {
 	if appID == "" {
 		return errors.New("register commands: the gateway did not say who the bot is")
 	}
-	if _, err := d.s.ApplicationCommandBulkOverwrite(appID, d.cfg.GuildID, Commands()); err != nil {
+	cmds := Commands()
+	if d.cfg.Moderation {
+		cmds = append(cmds, ModerationCommands()...)
+	}
+	if _, err := d.s.ApplicationCommandBulkOverwrite(appID, d.cfg.GuildID, cmds); err != nil {
 		return fmt.Errorf("register commands: %w", err)
 	}
 	return nil
@@ -256,7 +262,9 @@ func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	case Notify:
 		msg = &discordgo.MessageSend{Content: slowDown, AllowedMentions: noMentions()}
 	default:
-		msg = RenderMessage(d.r.Respond(context.Background(), m.Content))
+		rep := d.r.Respond(context.Background(), m.Content)
+		d.ix.Tally.Add(rep)
+		msg = RenderMessage(rep)
 	}
 	d.send(m.ChannelID, msg)
 }

@@ -24,6 +24,8 @@ type Interactions struct {
 	Log  *slog.Logger
 	// Moderation handles the /faq commands and their modals, when set.
 	Moderation InteractionHandler
+	// Tally counts replies for the statistics (nil: not counted).
+	Tally *Tally
 }
 
 // InteractionHandler answers the interactions it owns; ok is false for the
@@ -93,7 +95,9 @@ func (h *Interactions) command(i *discordgo.Interaction) *discordgo.InteractionR
 		if !h.allow(i) {
 			return message(&discordgo.InteractionResponseData{Content: slowDown})
 		}
-		return replyResponse(h.Responder.Respond(context.Background(), q))
+		rep := h.Responder.Respond(context.Background(), q)
+		h.Tally.Add(rep)
+		return replyResponse(rep)
 	case "topics":
 		return message(h.themeMenu())
 	case "privacy":

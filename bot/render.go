@@ -25,12 +25,13 @@ const (
 // Component custom IDs. They carry everything a click needs (an entry id),
 // so any process can handle any click.
 const (
-	idOtherAnswers = "alt"   // select menu; value: entry id
-	idHelpful      = "fb:1:" // + entry id
-	idNotHelpful   = "fb:0:" // + entry id
-	idDelete       = "del"   // delete this reply
-	idTheme        = "theme" // select menu; value: theme index
-	idTopicEntry   = "topic" // select menu; value: entry id
+	idOtherAnswers = "alt"       // select menu; value: entry id
+	idHelpful      = "fb:1:"     // + entry id
+	idNotHelpful   = "fb:0:"     // + entry id
+	idDelete       = "del"       // delete this reply
+	idTheme        = "theme"     // select menu; value: theme index
+	idTopicEntry   = "topic"     // select menu; value: entry id
+	idShareGap     = "gap-share" // share the question shown in the reply
 	therapistLabel = "Find a sex therapist"
 )
 
@@ -102,6 +103,9 @@ func renderEmbed(r knowledge.Reply) *discordgo.MessageEmbed {
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Who can help", Value: trimAtSentence(v, limitFieldValue, "")})
 	}
+	if r.Shared != "" {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: sharedFieldName, Value: codeBlock(truncate(r.Shared, limitFieldValue-20))})
+	}
 	footer := knowledge.Disclaimer
 	if r.Entry != nil && r.Entry.ReviewedDate() != "" {
 		footer += " Reviewed " + r.Entry.ReviewedDate() + "."
@@ -136,6 +140,9 @@ func renderComponents(r knowledge.Reply) []discordgo.MessageComponent {
 			discordgo.Button{Label: "Helpful", Style: discordgo.SuccessButton, CustomID: truncate(idHelpful+r.Entry.ID, limitCustomID)},
 			discordgo.Button{Label: "Not helpful", Style: discordgo.SecondaryButton, CustomID: truncate(idNotHelpful+r.Entry.ID, limitCustomID)},
 		)
+	}
+	if r.Shared != "" {
+		buttons = append(buttons, discordgo.Button{Label: "Share this question anonymously with the moderators", Style: discordgo.PrimaryButton, CustomID: idShareGap})
 	}
 	buttons = append(buttons, discordgo.Button{Label: "Delete this reply", Style: discordgo.DangerButton, CustomID: idDelete})
 	if r.Referral.LinkURL != "" && r.Entry != nil && (r.Entry.Referral == knowledge.ReferralTherapist || r.Entry.Referral == knowledge.ReferralDoctorThenTherapist) {
@@ -224,4 +231,30 @@ func EscapeMarkdown(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// sharedFieldName heads the field that shows a question as it would be
+// shared; the share button reads the text back from it, so nothing is held
+// in memory between the reply and the click.
+const sharedFieldName = "Your question, as it would be shared"
+
+// codeBlock shows text literally: no formatting, links or mentions.
+func codeBlock(s string) string {
+	return "```\n" + strings.ReplaceAll(s, "`", "'") + "\n```"
+}
+
+// sharedText reads back the question shown in a reply's shared field.
+func sharedText(m *discordgo.Message) string {
+	if m == nil {
+		return ""
+	}
+	for _, e := range m.Embeds {
+		for _, f := range e.Fields {
+			if f.Name == sharedFieldName {
+				v := strings.TrimPrefix(f.Value, "```\n")
+				return strings.TrimSuffix(v, "\n```")
+			}
+		}
+	}
+	return ""
 }

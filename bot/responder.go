@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -21,6 +22,9 @@ type Responder struct {
 	log        *slog.Logger
 	// Metrics, when set, counts replies (by kind and category only).
 	Metrics *Metrics
+	// ShareGaps offers, on a fallback, to share the scrubbed question with
+	// the moderators (only when a store keeps shared questions).
+	ShareGaps bool
 }
 
 // NewResponder serves lib. A nil logger discards logs.
@@ -164,6 +168,7 @@ func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Cor
 			Score:        hits[0].Score,
 			Alternatives: alternatives(c, hits[:min(len(hits), MaxAlternatives)]),
 			Referral:     c.Referral(knowledge.ReferralGeneral),
+			Shared:       r.shared(q),
 			Message:      "I'm not sure I found the right answer. Is your question one of these? Ask it again in other words, or pick one.",
 			Reason:       reason,
 		}
@@ -174,11 +179,20 @@ func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Cor
 	}
 	return knowledge.Reply{
 		Kind:     knowledge.KindFallback,
+		Shared:   r.shared(q),
 		Score:    score,
 		Referral: c.Referral(knowledge.ReferralGeneral),
 		Message:  "I only answer from a small set of checked, sourced answers about sex, intimacy, sexual health and sex therapy, and none of them fits this question. I'd rather say so than guess.",
 		Reason:   reason,
 	}
+}
+
+// shared is the question as it would be shared with moderators, if sharing is on.
+func (r *Responder) shared(q string) string {
+	if !r.ShareGaps {
+		return ""
+	}
+	return store.Scrub(q)
 }
 
 func alternatives(c *knowledge.Corpus, hits []index.Hit) []knowledge.Alternative {
@@ -210,4 +224,38 @@ func (r *Responder) Show(id string) (knowledge.Reply, bool) {
 		kind = knowledge.KindCrisis
 	}
 	return knowledge.Reply{Kind: kind, Entry: e, Referral: lib.Corpus.Referral(e.Referral)}, true
+}
+
+// Preview is what a moderator sees of how a question would be handled.
+type Preview struct {
+	Triage Verdict
+	// Hits are the five best entries by search, whatever the triage said.
+	Hits  []knowledge.Alternative
+	Reply knowledge.Reply
+}
+
+// Preview runs the pipeline for a moderator and also shows the ranking.
+func (r *Responder) Preview(ctx context.Context, message string) Preview {
+	lib := r.lib.Load()
+	q, _ := Clean(message)
+	q = StripMentions(q)
+	p := Preview{Triage: lib.Triage.Classify(q), Reply: r.respond(ctx, lib, message)}
+	text := q
+	if exp := lib.Corpus.Vocabulary.Expand(q); exp != "" {
+		text += " " + exp
+	}
+	if hits, err := lib.Index.Search(ctx, text, 5); err == nil {
+		p.Hits = alternatives5(lib.Corpus, hits)
+	}
+	return p
+}
+
+func alternatives5(c *knowledge.Corpus, hits []index.Hit) []knowledge.Alternative {
+	var out []knowledge.Alternative
+	for _, h := range hits {
+		if e, ok := c.Entry(h.ID); ok {
+			out = append(out, knowledge.Alternative{ID: e.ID, Title: e.Title, Score: h.Score})
+		}
+	}
+	return out
 }

@@ -46,6 +46,9 @@ type Reply struct {
 	// Reason says why the bot decided as it did (for moderators and eval;
 	// never shown to the person asking).
 	Reason string
+	// Shared is the question as it would be shared with moderators (scrubbed
+	// of anything identifying), offered on a fallback; "" otherwise.
+	Shared string
 	// Notice is an extra line after the answer, such as support lines for a
 	// topic that touches on past harm.
 	Notice string

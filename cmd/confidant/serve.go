@@ -13,7 +13,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/index"
+	"github.com/confidant-bot/confidant/knowledge"
 )
 
 const serveUsage = `Usage: confidant serve [--http ADDR] [--gateway=true|false] [--corpus DIR] [--log-level LEVEL] [--log-format text|json]
@@ -29,7 +31,10 @@ Run the Discord bot until interrupted.
            as you like behind a load balancer.
 
 Environment: DISCORD_TOKEN (gateway; also lets HTTP replicas delete replies),
-DISCORD_PUBLIC_KEY (HTTP), CONFIDANT_GUILD_ID (register the commands in one
+DISCORD_PUBLIC_KEY (HTTP), CONFIDANT_DATA (the database of shared questions,
+counters and the moderators' audit log; default confidant.db in the working
+directory), CONFIDANT_MODERATOR_ROLE (a role ID allowed to use /faq besides
+Manage Server), CONFIDANT_GUILD_ID (register the commands in one
 server only), CONFIDANT_CORPUS, CONFIDANT_DISCORD_API (base URL of Discord's
 REST API, for a proxy or a test server), CONFIDANT_HTTP (default for --http).
 
@@ -108,22 +113,41 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	metrics := bot.NewMetrics()
 	r.Metrics = metrics
 	metrics.CorpusLoaded(r.Library().Index.Len(), "ok")
+
+	dataPath := envOr(getenv, "CONFIDANT_DATA", "confidant.db")
+	db, err := store.Open(dataPath)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", dataPath, err)
+	}
+	defer db.Close()
+	r.ShareGaps = true
+	tally := &bot.Tally{Recorder: db, Log: log}
+	mod := &bot.Moderation{Responder: r, Store: db, ModeratorRole: getenv("CONFIDANT_MODERATOR_ROLE"), Log: log}
+
 	limits := bot.NewRateLimiter(5, bot.DefaultRefill)
-	ix := &bot.Interactions{Responder: r, Limits: limits, Log: log}
+	ix := &bot.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally}
 	g, gctx := errgroup.WithContext(ctx)
-	var reloader *bot.Reloader
+	g.Go(func() error { return tally.Run(gctx, 10*time.Second) })
 	if *dir != "" {
-		reloader = &bot.Reloader{Dir: *dir, Responder: r, Options: index.DefaultOptions(), Log: log, Metrics: metrics}
+		reloader := &bot.Reloader{Dir: *dir, Responder: r, Options: index.DefaultOptions(), Log: log, Metrics: metrics}
+		corpusDir, err := knowledge.OpenDir(*dir)
+		if err != nil {
+			return err
+		}
+		mod.Dir, mod.Reload = corpusDir, reloader.Reload
 		g.Go(func() error { return reloader.Watch(gctx, 500*time.Millisecond) })
 	}
-	_ = reloader
 	if cfg.gateway {
 		cfg.discord.Limits = limits
+		cfg.discord.Moderation = true
 		d, err := bot.NewDiscord(cfg.discord, r, log)
 		if err != nil {
 			return err
 		}
-		ix = d.Interactions()
+		dix := d.Interactions()
+		dix.Moderation, dix.Tally = mod, tally
+		mod.REST = d.Session()
+		ix = dix
 		g.Go(func() error { return d.Run(gctx) })
 	} else if cfg.discord.Token != "" {
 		rest, err := bot.NewREST(cfg.discord)
@@ -131,11 +155,17 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 			return err
 		}
 		ix.REST = rest
+		mod.REST = rest
 	}
 	if cfg.httpAddr != "" {
 		pub, _ := bot.ParsePublicKey(cfg.publicKey)
 		srv := &bot.HTTPServer{Interactions: ix, PublicKey: pub, Log: log,
-			Ready: func(context.Context) error { return readiness(r) },
+			Ready: func(ctx context.Context) error {
+				if err := readiness(r); err != nil {
+					return err
+				}
+				return db.Ping(ctx)
+			},
 			Extra: map[string]http.Handler{"GET /metrics": metrics.Handler()}}
 		g.Go(func() error { return srv.Serve(gctx, cfg.httpAddr) })
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,8 @@ func TestServeBadToken(t *testing.T) {
 		http.Error(w, `{"message": "401: Unauthorized", "code": 0}`, http.StatusUnauthorized)
 	}))
 	defer discord.Close()
-	env := map[string]string{"DISCORD_TOKEN": "not-a-real-token", "CONFIDANT_DISCORD_API": discord.URL}
+	env := map[string]string{"DISCORD_TOKEN": "not-a-real-token", "CONFIDANT_DISCORD_API": discord.URL,
+		"CONFIDANT_DATA": filepath.Join(t.TempDir(), "confidant.db")}
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"serve"}, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
 	if err == nil || exitCode(err) != 1 {
