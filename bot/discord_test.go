@@ -39,18 +39,31 @@ func (s *syncBuffer) String() string {
 // Discord, with debug logs captured.
 func startBot(t *testing.T) (*fakeDiscord, *syncBuffer) {
 	t.Helper()
+	return startBotWith(t, nil, nil)
+}
+
+// startBotWith runs the bot on lib (nil: the embedded corpus) and lets
+// setup add to it (moderation) before it connects.
+func startBotWith(t *testing.T, lib *bot.Library, setup func(d *bot.Discord, r *bot.Responder)) (*fakeDiscord, *syncBuffer) {
+	t.Helper()
 	baseline := runtime.NumGoroutine()
 	f := newFakeDiscord(t)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c := mustDefaultCorpus(t)
-	lib, err := bot.NewLibrary(c, index.DefaultOptions())
+	if lib == nil {
+		var err error
+		lib, err = bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := bot.NewResponder(lib, log)
+	d, err := bot.NewDiscord(bot.DiscordConfig{Token: "test-token", API: f.URL(), Burst: 5, Refill: time.Hour, Moderation: setup != nil}, r, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := bot.NewDiscord(bot.DiscordConfig{Token: "test-token", API: f.URL(), Burst: 5, Refill: time.Hour}, bot.NewResponder(lib, log), log)
-	if err != nil {
-		t.Fatal(err)
+	if setup != nil {
+		setup(d, r)
 	}
 	d.Session().SyncEvents = true
 	ctx, cancel := context.WithCancel(context.Background())
@@ -70,6 +83,9 @@ func startBot(t *testing.T) (*fakeDiscord, *syncBuffer) {
 		// closed by its cleanup, which runs after this one).
 		f.srv.CloseClientConnections()
 		deadline := time.Now().Add(5 * time.Second)
+		if setup != nil {
+			return // moderation keeps replaced indexes and the database open a while longer
+		}
 		for runtime.NumGoroutine() > baseline+4 && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 		}

@@ -1,0 +1,313 @@
+package bot_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/store"
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+type modFixture struct {
+	f     *fakeDiscord
+	dir   string
+	db    *store.SQLite
+	dbDir string
+	tally *bot.Tally
+	r     *bot.Responder
+	seq   int
+}
+
+func startModeratedBot(t *testing.T) *modFixture {
+	t.Helper()
+	m := &modFixture{dir: copyDefaultCorpus(t), dbDir: t.TempDir()}
+	db, err := store.Open(filepath.Join(m.dbDir, "confidant.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.db = db
+	t.Cleanup(func() { m.db.Close() })
+	rl := newReloader(t, m.dir)
+	corpusDir, err := knowledge.OpenDir(m.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.f, _ = startBotWith(t, rl.Responder.Library(), func(d *bot.Discord, r *bot.Responder) {
+		rl.Responder = r
+		r.ShareGaps = true
+		m.r = r
+		m.tally = &bot.Tally{Recorder: db}
+		ix := d.Interactions()
+		ix.Tally = m.tally
+		ix.Moderation = &bot.Moderation{Responder: r, Dir: corpusDir, Reload: rl.Reload, Store: db, ModeratorRole: "role-mod"}
+	})
+	return m
+}
+
+// interact dispatches one interaction and returns the callback body.
+func (m *modFixture) interact(t *testing.T, d map[string]any) map[string]any {
+	t.Helper()
+	m.seq++
+	id := fmt.Sprintf("mi-%d", m.seq)
+	d["id"], d["application_id"], d["token"], d["version"] = id, "900", "tok", 1
+	if _, ok := d["channel_id"]; !ok {
+		d["channel_id"] = "mod-chan"
+	}
+	m.f.dispatch("INTERACTION_CREATE", d)
+	waitFor(t, "callback "+id, func() bool { return len(m.f.sent(http.MethodPost, "/interactions/"+id+"/")) == 1 })
+	return m.f.sent(http.MethodPost, "/interactions/"+id+"/")[0].Body
+}
+
+func member(userID, permissions string, roles ...string) map[string]any {
+	if roles == nil {
+		roles = []string{}
+	}
+	return map[string]any{"user": map[string]any{"id": userID}, "permissions": permissions, "roles": roles}
+}
+
+var moderator = member("mod1", "32") // Manage Server
+var roleModerator = member("mod2", "0", "role-mod")
+var nobody = member("user1", "0")
+
+func faq(who map[string]any, path []string, opts map[string]any) map[string]any {
+	var options []any
+	for k, v := range opts {
+		typ := 3
+		if _, ok := v.(int); ok {
+			typ = 4
+		}
+		options = append(options, map[string]any{"name": k, "type": typ, "value": v})
+	}
+	leaf := map[string]any{"name": path[len(path)-1], "type": 1, "options": options}
+	if len(path) == 2 {
+		leaf = map[string]any{"name": path[0], "type": 2, "options": []any{leaf}}
+	}
+	return map[string]any{"type": 2, "guild_id": "42", "member": who,
+		"data": map[string]any{"id": "cmd-faq", "name": "faq", "type": 1, "options": []any{leaf}}}
+}
+
+func modal(who map[string]any, customID string, values map[string]string) map[string]any {
+	var rows []any
+	for k, v := range values {
+		rows = append(rows, map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": k, "value": v}}})
+	}
+	return map[string]any{"type": 5, "guild_id": "42", "member": who, "data": map[string]any{"custom_id": customID, "components": rows}}
+}
+
+func content(body map[string]any) string {
+	d, _ := body["data"].(map[string]any)
+	s, _ := d["content"].(string)
+	return s
+}
+
+// dirHash fingerprints every file of the corpus directory.
+func dirHash(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			fmt.Fprintf(h, "%s %x\n", p, sha256.Sum256(b))
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+const pelvicAnswer = "A pelvic floor physical therapist is a licensed physical therapist with extra training in the muscles that support the bladder, bowel and genitals. They can help when those muscles are too tight or too weak, which can make sex painful, make penetration hard, or affect bladder control. A first visit is usually a conversation about your symptoms and history, then an examination that you can always pause or decline. Treatment may include relaxation and breathing exercises, stretches, gentle manual therapy and exercises to do at home. Ask your doctor or gynecologist for a referral, and tell them what you have noticed."
+
+func TestModeration(t *testing.T) {
+	m := startModeratedBot(t)
+
+	t.Run("non-moderators are refused every subcommand", func(t *testing.T) {
+		before := dirHash(t, m.dir)
+		for _, path := range [][]string{{"show"}, {"preview"}, {"add"}, {"edit"}, {"retire"}, {"restore"}, {"gaps", "list"}, {"gaps", "dismiss"}, {"stats"}, {"reload"}} {
+			opts := map[string]any{"id": "vaginismus"}
+			if path[0] == "gaps" {
+				opts = map[string]any{"id": 1}
+			}
+			body := m.interact(t, faq(nobody, path, opts))
+			if !strings.Contains(content(body), "Only moderators") {
+				t.Errorf("/faq %v by a member: %v, want a refusal", path, body)
+			}
+		}
+		body := m.interact(t, modal(nobody, "faq-add:sneaky", map[string]string{"title": "x"}))
+		if !strings.Contains(content(body), "Only moderators") {
+			t.Errorf("modal by a member: %v, want a refusal", body)
+		}
+		if dirHash(t, m.dir) != before {
+			t.Error("a refused command changed the corpus")
+		}
+	})
+
+	t.Run("a moderator adds an entry and the next DM finds it", func(t *testing.T) {
+		body := m.interact(t, faq(moderator, []string{"add"}, map[string]any{"id": "pelvic-floor-therapy"}))
+		if typ, _ := body["type"].(float64); typ != 9 {
+			t.Fatalf("add: response type %v, want a modal (9)", body["type"])
+		}
+		body = m.interact(t, modal(roleModerator, "faq-add:pelvic-floor-therapy", map[string]string{
+			"title":     "What does a pelvic floor physical therapist do?",
+			"questions": "pelvic floor pt for painful sex\nwhat happens at pelvic floor therapy\nshould I see a pelvic physio\nmy gyno said pelvic floor therapy, what is that",
+			"answer":    pelvicAnswer,
+			"sources":   "Painful intercourse (dyspareunia) | Mayo Clinic | https://www.mayoclinic.org/diseases-conditions/painful-intercourse/diagnosis-treatment/drc-20375973",
+			"referral":  "doctor",
+		}))
+		if !strings.Contains(content(body), "Saved") {
+			t.Fatalf("save: %q", content(body))
+		}
+		dm(m.f, "asker1", "what happens at a pelvic floor physio appointment")
+		waitFor(t, "reply", func() bool { return len(messagesTo(m.f, "dm-asker1")) == 1 })
+		e := embedOf(t, messagesTo(m.f, "dm-asker1")[0])
+		if e["title"] != "What does a pelvic floor physical therapist do?" {
+			t.Errorf("DM answered with %v, want the new entry", e["title"])
+		}
+	})
+
+	t.Run("an invalid add returns every error and writes nothing", func(t *testing.T) {
+		before := dirHash(t, m.dir)
+		body := m.interact(t, modal(moderator, "faq-add:bad-entry", map[string]string{
+			"title": "Bad?", "questions": "one\ntwo", "answer": "Too short.",
+			"sources":  "Some page | Someone | http://example.com/page",
+			"referral": "psychic",
+		}))
+		c := content(body)
+		for _, want := range []string{"Nothing was saved", "https"} {
+			if !strings.Contains(c, want) {
+				t.Errorf("reply %q lacks %q", c, want)
+			}
+		}
+		body = m.interact(t, modal(moderator, "faq-add:bad-entry", map[string]string{
+			"title": "Bad?", "questions": "one\ntwo", "answer": "Too short.",
+			"sources":  "Some page | Someone | https://example.com/page",
+			"referral": "psychic",
+		}))
+		c = content(body)
+		for _, want := range []string{"question", "words", "psychic"} {
+			if !strings.Contains(c, want) {
+				t.Errorf("reply %q lacks %q", c, want)
+			}
+		}
+		if dirHash(t, m.dir) != before {
+			t.Error("an invalid add changed the corpus")
+		}
+	})
+
+	t.Run("two moderators editing: the second save is refused", func(t *testing.T) {
+		body := m.interact(t, faq(moderator, []string{"edit"}, map[string]any{"id": "sensate-focus"}))
+		data := body["data"].(map[string]any)
+		custom := data["custom_id"].(string)
+		if !strings.HasPrefix(custom, "faq-edit:sensate-focus:") {
+			t.Fatalf("edit modal custom id %q", custom)
+		}
+		e, _ := m.r.Library().Corpus.Entry("sensate-focus")
+		d := knowledge.NewDraft(e)
+		values := map[string]string{"title": "Edited: what is sensate focus?", "questions": strings.Join(d.Questions, "\n"),
+			"answer": d.Answer, "sources": knowledge.FormatSources(d.Sources), "referral": d.Referral}
+		if c := content(m.interact(t, modal(moderator, custom, values))); !strings.Contains(c, "Saved") {
+			t.Fatalf("first save: %q", c)
+		}
+		values["title"] = "Second edit: what is sensate focus?"
+		if c := content(m.interact(t, modal(roleModerator, custom, values))); !strings.Contains(c, "changed since you opened it") {
+			t.Errorf("second save: %q, want a conflict", c)
+		}
+		if e, _ := m.r.Library().Corpus.Entry("sensate-focus"); e.Title != "Edited: what is sensate focus?" {
+			t.Errorf("served title %q", e.Title)
+		}
+	})
+
+	t.Run("retire and restore", func(t *testing.T) {
+		if c := content(m.interact(t, faq(moderator, []string{"retire"}, map[string]any{"id": "fantasies"}))); !strings.Contains(c, "Retired") {
+			t.Fatalf("retire: %q", c)
+		}
+		if _, err := os.Stat(filepath.Join(m.dir, "retired", "fantasies.md")); err != nil {
+			t.Errorf("retired file: %v", err)
+		}
+		if _, ok := m.r.Library().Corpus.Entry("fantasies"); ok {
+			t.Error("retired entry still served")
+		}
+		if c := content(m.interact(t, faq(moderator, []string{"restore"}, map[string]any{"id": "fantasies"}))); !strings.Contains(c, "Restored") {
+			t.Fatalf("restore: %q", c)
+		}
+		if _, ok := m.r.Library().Corpus.Entry("fantasies"); !ok {
+			t.Error("restored entry not served")
+		}
+	})
+
+	t.Run("shared questions: scrubbed, grouped; unshared never stored", func(t *testing.T) {
+		share := func(user, question string) {
+			dm(m.f, user, question)
+			waitFor(t, "fallback", func() bool { return len(messagesTo(m.f, "dm-"+user)) == 1 })
+			reply := messagesTo(m.f, "dm-"+user)[0].Body
+			if !strings.Contains(fmt.Sprint(reply["embeds"]), "as it would be shared") {
+				t.Fatalf("no share offer in %v", reply["embeds"])
+			}
+			body := m.interact(t, map[string]any{"type": 3, "channel_id": "dm-" + user, "user": map[string]any{"id": user},
+				"message": map[string]any{"id": "m1", "channel_id": "dm-" + user, "embeds": reply["embeds"]},
+				"data":    map[string]any{"custom_id": "gap-share", "component_type": 2}})
+			if !strings.Contains(content(body), "Thank you") {
+				t.Fatalf("share: %q", content(body))
+			}
+		}
+		share("gap1", "what is the best protein powder for bulking? joe@example.com")
+		share("gap4", "how do I fix my bike chain, call 555-123-4567")
+		share("gap2", "What is the best protein powder for bulking?? <@123456789012345678>")
+		dm(m.f, "gap3", "recommend a gaming laptop under 1000 dollars")
+		waitFor(t, "unshared fallback", func() bool { return len(messagesTo(m.f, "dm-gap3")) == 1 })
+		c := content(m.interact(t, faq(moderator, []string{"gaps", "list"}, nil)))
+		for _, bad := range []string{"joe@example.com", "555-123-4567", "123456789012345678", "laptop"} {
+			if strings.Contains(c, bad) {
+				t.Errorf("gaps list contains %q:\n%s", bad, c)
+			}
+		}
+		if !strings.Contains(c, "×2") || !strings.Contains(strings.ToLower(c), "protein powder") {
+			t.Errorf("gaps list does not group the two questions:\n%s", c)
+		}
+	})
+
+	t.Run("stats count across a restart", func(t *testing.T) {
+		for i := 0; i < 3; i++ {
+			dm(m.f, fmt.Sprintf("stat%d", i), "is sex therapy confidential")
+		}
+		waitFor(t, "replies", func() bool { return len(messagesTo(m.f, "dm-stat2")) == 1 })
+		m.interact(t, map[string]any{"type": 3, "channel_id": "dm-stat0", "user": map[string]any{"id": "stat0"},
+			"message": map[string]any{"id": "m2", "channel_id": "dm-stat0"},
+			"data":    map[string]any{"custom_id": "fb:0:confidentiality", "component_type": 2}})
+		m.tally.Flush(context.Background())
+		before, err := m.db.Stats(context.Background(), time.Now().AddDate(0, 0, -1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.db.Close()
+		db, err := store.Open(filepath.Join(m.dbDir, "confidant.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.db = db
+		after, err := db.Stats(context.Background(), time.Now().AddDate(0, 0, -1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before.Questions < 3 || after.Questions != before.Questions {
+			t.Errorf("questions before restart %d, after %d; want the same, at least 3", before.Questions, after.Questions)
+		}
+		found := false
+		for _, f := range after.Feedback {
+			if f.EntryID == "confidentiality" && f.NotHelpful == 1 {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("feedback after restart = %+v, want one not-helpful vote for confidentiality", after.Feedback)
+		}
+	})
+}
