@@ -15,15 +15,7 @@ import (
 // under what was measured on 2026-11-25 (R@1 0.710, R@3 0.887, none 0.694),
 // so no change can quietly make answers worse.
 func TestHeldOutQuality(t *testing.T) {
-	f, err := os.Open("../testdata/eval-questions.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := knowledge.ReadEvalSet(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := mustEvalRows(t, "../testdata/eval-questions.tsv")
 	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -38,4 +30,19 @@ func TestHeldOutQuality(t *testing.T) {
 			t.Errorf("%s = %.3f, below the floor %.2f", c.name, c.got, c.floor)
 		}
 	}
+}
+
+// mustEvalRows reads a labelled question file.
+func mustEvalRows(tb testing.TB, path string) []knowledge.EvalRow {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := knowledge.ReadEvalSet(f)
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return rows
 }

@@ -277,7 +277,7 @@ func matchSeq(toks []token, i int, els []element, _ map[string]bool) (int, bool)
 			return 0, false
 		}
 	default:
-		if toks[i].text != e.word && !(len(e.word) >= 7 && withinOneEdit(toks[i].text, e.word)) {
+		if toks[i].text != e.word && !(len(e.word) >= 7 && knowledge.OneEditApart(toks[i].text, e.word)) {
 			return 0, false
 		}
 	}
@@ -302,27 +302,4 @@ func isAge(toks []token, i int, minor bool) bool {
 	before := i > 0 && agePrefix[toks[i-1].text]
 	after := i+1 < len(toks) && ageSuffix[toks[i+1].text]
 	return before || after
-}
-
-// withinOneEdit reports whether a and b differ by at most one insertion,
-// deletion or substitution.
-func withinOneEdit(a, b string) bool {
-	la, lb := len(a), len(b)
-	if la-lb > 1 || lb-la > 1 {
-		return false
-	}
-	if la < lb {
-		a, b, la, lb = b, a, lb, la
-	}
-	i := 0
-	for i < lb && a[i] == b[i] {
-		i++
-	}
-	if i == lb {
-		return true
-	}
-	if la == lb {
-		return a[i+1:] == b[i+1:]
-	}
-	return a[i+1:] == b[i:]
 }

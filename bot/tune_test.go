@@ -18,15 +18,7 @@ func TestTune(t *testing.T) {
 	if path == "" {
 		t.Skip("set CONFIDANT_TUNE=FILE.tsv to print tuning figures")
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := knowledge.ReadEvalSet(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := mustEvalRows(t, path)
 	c, _, err := knowledge.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -66,15 +58,7 @@ func TestCalibrate(t *testing.T) {
 	if path == "" {
 		t.Skip("set CONFIDANT_TUNE=FILE.tsv to calibrate")
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := knowledge.ReadEvalSet(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := mustEvalRows(t, path)
 	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -108,12 +92,7 @@ func TestDumpFeatures(t *testing.T) {
 	if path == "" {
 		t.Skip("set CONFIDANT_DUMP=FILE.tsv")
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, _ := knowledge.ReadEvalSet(f)
-	f.Close()
+	rows := mustEvalRows(t, path)
 	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)

@@ -417,7 +417,7 @@ func (ix *Index) Overlap(text, id string) (float64, int) {
 		}
 		if len(t) >= 5 {
 			for term := range set {
-				if withinOneEdit(t, term) {
+				if knowledge.OneEditApart(t, term) {
 					found++
 					break
 				}
@@ -440,27 +440,4 @@ var genericTerms = map[string]bool{
 	"ever": true, "actual": true, "kind": true, "sort": true, "stuff": true, "pleas": true,
 	"help": true, "good": true, "best": true, "need": true, "tell": true, "can": true, "u": true,
 	"im": true, "ive": true, "dont": true, "cant": true, "would": true, "could": true, "should": true,
-}
-
-// withinOneEdit reports whether a and b differ by at most one insertion,
-// deletion or substitution.
-func withinOneEdit(a, b string) bool {
-	la, lb := len(a), len(b)
-	if la-lb > 1 || lb-la > 1 {
-		return false
-	}
-	if la < lb {
-		a, b, la, lb = b, a, lb, la
-	}
-	i := 0
-	for i < lb && a[i] == b[i] {
-		i++
-	}
-	if i == lb {
-		return true
-	}
-	if la == lb {
-		return a[i+1:] == b[i+1:]
-	}
-	return a[i+1:] == b[i:]
 }
