@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -75,9 +77,13 @@ type Index struct {
 	analyzer analysis.Analyzer
 	opts     Options
 	size     int
-	// terms holds, per entry, the analysed terms of all its fields, so that
-	// Coverage can tell how much of a question an entry speaks to.
-	terms map[string]map[string]struct{}
+	// terms holds, per entry, the analysed terms of all its fields as
+	// sorted indexes into words, so that Coverage can tell how much of a
+	// question an entry speaks to. Indexes, not a set of strings per entry,
+	// keep this small for large corpora.
+	terms map[string][]uint32
+	words []string          // every canonical term, by index
+	ids   map[string]uint32 // the index of each of words
 	// canon maps a synonym to the first word of its group.
 	canon map[string]string
 	// known holds every term of the corpus: only other words (likely typos)
@@ -137,7 +143,8 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 		analyzer: m.AnalyzerNamed(en.AnalyzerName),
 		opts:     opts,
 		size:     len(c.Entries),
-		terms:    make(map[string]map[string]struct{}, len(c.Entries)),
+		terms:    make(map[string][]uint32, len(c.Entries)),
+		ids:      map[string]uint32{},
 		canon:    map[string]string{},
 		known:    map[string]struct{}{},
 	}
@@ -170,14 +177,6 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 				return nil, fmt.Errorf("index %s: %w", e.ID, err)
 			}
 		}
-		set := map[string]struct{}{}
-		for _, text := range []string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Tags, ", "), e.Body} {
-			for _, t := range ix.Analyze(text) {
-				set[ix.canonical(t)] = struct{}{}
-				ix.known[t] = struct{}{}
-			}
-		}
-		ix.terms[e.ID] = set
 	}
 	for i, g := range groups {
 		def := &bleve.SynonymDefinition{Synonyms: g}
@@ -190,11 +189,15 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 			return nil, fmt.Errorf("synonym group %v: %w", g, err)
 		}
 	}
-	if err := bi.Batch(b); err != nil {
-		closeAll()
-		return nil, fmt.Errorf("index batch: %w", err)
-	}
-	if err := ai.Batch(ab); err != nil {
+	// Bleve analyses and writes the two batches while the term sets are
+	// built here: the three do not depend on one another.
+	var wg sync.WaitGroup
+	var errEntries, errAsks error
+	wg.Go(func() { errEntries = bi.Batch(b) })
+	wg.Go(func() { errAsks = ai.Batch(ab) })
+	ix.addTerms(c.Entries)
+	wg.Wait()
+	if err := errors.Join(errEntries, errAsks); err != nil {
 		closeAll()
 		return nil, fmt.Errorf("index batch: %w", err)
 	}
@@ -226,6 +229,40 @@ func (ix *Index) Analyze(text string) []string {
 	return out
 }
 
+// addTerms fills terms, words, ids and known from the entries.
+func (ix *Index) addTerms(entries []*knowledge.Entry) {
+	for _, e := range entries {
+		var set []uint32
+		for _, text := range []string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Tags, ", "), e.Body} {
+			for _, t := range ix.Analyze(text) {
+				if _, ok := ix.known[t]; !ok {
+					ix.known[t] = struct{}{}
+				}
+				ct := ix.canonical(t)
+				id, ok := ix.ids[ct]
+				if !ok {
+					id = uint32(len(ix.words))
+					ix.words = append(ix.words, ct)
+					ix.ids[ct] = id
+				}
+				set = append(set, id)
+			}
+		}
+		slices.Sort(set)
+		ix.terms[e.ID] = slices.Clip(slices.Compact(set))
+	}
+}
+
+// hasTerm reports whether the sorted term set holds term.
+func (ix *Index) hasTerm(set []uint32, term string) bool {
+	id, ok := ix.ids[term]
+	if !ok {
+		return false
+	}
+	_, found := slices.BinarySearch(set, id)
+	return found
+}
+
 func (ix *Index) canonical(term string) string {
 	if c, ok := ix.canon[term]; ok {
 		return c
@@ -245,8 +282,19 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 	}
 	const pool = 20 // candidates taken from each ranking before combining
 	fuzz := ix.typoCandidates(text)
+	// The closest phrasings are searched at the same time as the entries:
+	// on a large corpus each search takes long, and they are independent.
+	var asks []Hit
+	var errAsks error
+	var wg sync.WaitGroup
+	if ix.opts.Phrasing > 0 {
+		wg.Go(func() {
+			asks, errAsks = search(ctx, ix.asks, query.NewDisjunctionQuery(ix.fieldQueries(text, fuzz, FieldAsk, 1)), pool*3)
+		})
+	}
 	entries, err := search(ctx, ix.bleve, ix.entryQuery(text, fuzz), pool)
-	if err != nil {
+	wg.Wait()
+	if err := errors.Join(err, errAsks); err != nil {
 		return nil, err
 	}
 	scores := map[string]float64{}
@@ -259,10 +307,6 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 		}
 	}
 	if ix.opts.Phrasing > 0 {
-		asks, err := search(ctx, ix.asks, query.NewDisjunctionQuery(ix.fieldQueries(text, fuzz, FieldAsk, 1)), pool*3)
-		if err != nil {
-			return nil, err
-		}
 		best := map[string]bool{}
 		if len(asks) > 0 {
 			top := asks[0].Score
@@ -411,13 +455,13 @@ func (ix *Index) Overlap(text, id string) (float64, int) {
 		}
 		seen[t] = true
 		total++
-		if _, ok := set[t]; ok {
+		if ix.hasTerm(set, t) {
 			found++
 			continue
 		}
 		if len(t) >= 5 {
-			for term := range set {
-				if knowledge.OneEditApart(t, term) {
+			for _, id := range set {
+				if knowledge.OneEditApart(t, ix.words[id]) {
 					found++
 					break
 				}
