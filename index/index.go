@@ -89,6 +89,8 @@ type Index struct {
 	// known holds every term of the corpus: only other words (likely typos)
 	// get the costly typo-tolerant matching.
 	known map[string]struct{}
+	// byLen lists the known terms by length, to correct typos quickly.
+	byLen map[int][]string
 }
 
 // Build indexes every entry of c in one batch.
@@ -251,6 +253,13 @@ func (ix *Index) addTerms(entries []*knowledge.Entry) {
 		slices.Sort(set)
 		ix.terms[e.ID] = slices.Clip(slices.Compact(set))
 	}
+	ix.byLen = map[int][]string{}
+	for t := range ix.known {
+		ix.byLen[len(t)] = append(ix.byLen[len(t)], t)
+	}
+	for _, l := range ix.byLen {
+		slices.Sort(l)
+	}
 }
 
 // hasTerm reports whether the sorted term set holds term.
@@ -358,14 +367,20 @@ const (
 	maxTypoTerms = 12
 )
 
-// typoCandidates are the question's terms the corpus does not contain:
-// the only ones worth matching with one edit.
+// maxCorrections bounds the known words one typo may stand for.
+const maxCorrections = 4
+
+// typoCandidates are corrections of the question's terms that the corpus
+// does not contain: known terms one edit away, with the same first letter.
+// They are matched exactly, at a lower weight; this is much cheaper than
+// bleve's fuzzy queries, which build an automaton per word and field.
 func (ix *Index) typoCandidates(text string) []string {
 	if ix.opts.Fuzzy <= 0 {
 		return nil
 	}
 	var out []string
 	seen := map[string]bool{}
+	typos := 0
 	for _, t := range ix.Analyze(text) {
 		if seen[t] || len(t) < minTypoLen || len(t) > maxTypoLen {
 			continue
@@ -374,16 +389,27 @@ func (ix *Index) typoCandidates(text string) []string {
 		if _, ok := ix.known[t]; ok {
 			continue
 		}
-		out = append(out, t)
-		if len(out) == maxTypoTerms {
+		if typos++; typos > maxTypoTerms {
 			break
+		}
+		found := 0
+		for l := len(t) - 1; l <= len(t)+1 && found < maxCorrections; l++ {
+			for _, k := range ix.byLen[l] {
+				if k[0] == t[0] && !seen[k] && knowledge.OneEditApart(t, k) {
+					seen[k] = true
+					out = append(out, k)
+					if found++; found == maxCorrections {
+						break
+					}
+				}
+			}
 		}
 	}
 	return out
 }
 
 // fieldQueries match the words of text in one field exactly, and the typo
-// candidates with one edit at a lower weight.
+// corrections at a lower weight.
 func (ix *Index) fieldQueries(text string, fuzz []string, field string, boost float64) []query.Query {
 	exact := query.NewMatchQuery(text)
 	exact.SetField(field)
@@ -393,12 +419,10 @@ func (ix *Index) fieldQueries(text string, fuzz []string, field string, boost fl
 	}
 	fqs := make([]query.Query, 0, len(fuzz))
 	for _, t := range fuzz {
-		fq := query.NewFuzzyQuery(t)
-		fq.SetField(field)
-		fq.SetFuzziness(1)
-		fq.SetPrefix(1)
-		fq.SetBoost(boost * ix.opts.Fuzzy)
-		fqs = append(fqs, fq)
+		tq := query.NewTermQuery(t)
+		tq.SetField(field)
+		tq.SetBoost(boost * ix.opts.Fuzzy)
+		fqs = append(fqs, tq)
 	}
 	d := query.NewDisjunctionQuery(fqs)
 	d.SetBoost(boost * ix.opts.Fuzzy)
