@@ -41,6 +41,9 @@ type Confidence struct {
 	// MinMatched distinct question words found in the entry also count as
 	// enough coverage (long, chatty questions have a low share).
 	MinMatched int
+	// MinWords is the fewest distinct question words the entry must contain
+	// for any answer: one shared word is rarely enough.
+	MinWords int
 	// A question below these still gets "did you mean" choices when the top
 	// hit scores at least SuggestScore and covers at least SuggestCoverage.
 	SuggestScore    float64
@@ -64,7 +67,7 @@ func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int) (Dec
 	}
 	detail := fmt.Sprintf("top score %.2f, coverage %.2f (%d words), runner-up ratio %.2f", top, coverage, matched, ratio)
 	switch {
-	case top >= c.MinScore && (coverage >= c.MinCoverage || (c.MinMatched > 0 && matched >= c.MinMatched)) && ratio <= c.MaxRunnerUp:
+	case top >= c.MinScore && matched >= c.MinWords && (coverage >= c.MinCoverage || (c.MinMatched > 0 && matched >= c.MinMatched)) && ratio <= c.MaxRunnerUp:
 		return Confident, "clear best match: " + detail
 	case top >= c.SuggestScore && coverage >= c.SuggestCoverage:
 		return Unsure, "weak or ambiguous match: " + detail

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/confidant-bot/confidant/bot"
@@ -51,39 +52,50 @@ func TestTune(t *testing.T) {
 	}
 }
 
-// TestCalibrate grid-searches the confidence rule on CONFIDANT_TUNE and
-// prints the best settings that handle at least 90% of the "none" rows.
+// TestCalibrate grid-searches the confidence rule on the tuning files in
+// CONFIDANT_TUNE (several joined by ",") and prints the settings with the
+// best Recall@1 that keep at least 90% of each file's "none" rows handled.
 func TestCalibrate(t *testing.T) {
-	path := os.Getenv("CONFIDANT_TUNE")
-	if path == "" {
-		t.Skip("set CONFIDANT_TUNE=FILE.tsv to calibrate")
+	paths := os.Getenv("CONFIDANT_TUNE")
+	if paths == "" {
+		t.Skip("set CONFIDANT_TUNE=FILE.tsv[,FILE.tsv] to calibrate")
 	}
-	rows := mustEvalRows(t, path)
+	var sets [][]knowledge.EvalRow
+	for _, p := range strings.Split(paths, ",") {
+		sets = append(sets, mustEvalRows(t, p))
+	}
 	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := bot.NewResponder(lib, nil)
-	type best struct {
-		c        bot.Confidence
-		r1, none float64
-	}
-	var b best
-	for _, ms := range []float64{0, 0.03, 0.05, 0.08, 0.12} {
-		for _, mc := range []float64{0.3, 0.4, 0.5, 0.6} {
-			for _, mr := range []float64{0.85, 0.9, 0.95, 0.99} {
-				for _, mm := range []int{0, 3} {
-					c := bot.Confidence{MinScore: ms, MinCoverage: mc, MaxRunnerUp: mr, MinMatched: mm, SuggestScore: 0.5, SuggestCoverage: 0.15}
+	var best bot.Confidence
+	bestR1, bestNone := -1.0, 0.0
+	for _, ms := range []float64{0.03, 0.06, 0.1} {
+		for _, mc := range []float64{0.3, 0.4, 0.5} {
+			for _, mw := range []int{1, 2, 3} {
+				for _, mr := range []float64{0.9, 0.99} {
+					c := bot.Confidence{MinScore: ms, MinCoverage: mc, MinWords: mw, MaxRunnerUp: mr, SuggestScore: 0, SuggestCoverage: 0.15}
 					r.SetConfidence(c)
-					res := bot.Evaluate(context.Background(), rows, r.RankWith)
-					if res.NoneHandled >= 0.9 && res.RecallAt1 > b.r1 {
-						b = best{c, res.RecallAt1, res.NoneHandled}
+					r1, minNone, n := 0.0, 1.0, 0
+					for _, rows := range sets {
+						res := bot.Evaluate(context.Background(), rows, r.RankWith)
+						r1 += res.RecallAt1 * float64(res.InScope)
+						n += res.InScope
+						if res.NoneRows > 0 && res.NoneHandled < minNone {
+							minNone = res.NoneHandled
+						}
+					}
+					r1 /= float64(n)
+					fmt.Printf("%+v R@1 %.3f min-none %.3f\n", c, r1, minNone)
+					if minNone >= 0.85 && r1 > bestR1 {
+						best, bestR1, bestNone = c, r1, minNone
 					}
 				}
 			}
 		}
 	}
-	fmt.Printf("best: %+v R@1 %.3f none %.3f\n", b.c, b.r1, b.none)
+	fmt.Printf("best: %+v R@1 %.3f min-none %.3f\n", best, bestR1, bestNone)
 }
 
 // TestDumpFeatures prints, per row, what the confidence rule sees.
