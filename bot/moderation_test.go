@@ -49,7 +49,7 @@ func startModeratedBot(t *testing.T) *modFixture {
 		m.tally = &bot.Tally{Recorder: db}
 		ix := d.Interactions()
 		ix.Tally = m.tally
-		ix.Moderation = &bot.Moderation{Responder: r, Dir: corpusDir, Reload: rl.Reload, Store: db, ModeratorRole: "role-mod"}
+		ix.Moderation = &bot.Moderation{Responder: r, Dir: corpusDir, Reload: rl.Reload, Store: db, ModeratorRole: "role-mod", REST: d.Session()}
 	})
 	return m
 }
@@ -283,6 +283,11 @@ func TestModeration(t *testing.T) {
 			"message": map[string]any{"id": "m2", "channel_id": "dm-stat0"},
 			"data":    map[string]any{"custom_id": "fb:0:confidentiality", "component_type": 2}})
 		m.tally.Flush(context.Background())
+		c := content(m.interact(t, faq(moderator, []string{"stats"}, map[string]any{"days": 7})))
+		if !strings.Contains(c, "questions") || !strings.Contains(c, "confidentiality") {
+			t.Errorf("/faq stats: %q", c)
+		}
+		waitFor(t, "chart follow-up", func() bool { return len(m.f.sent(http.MethodPost, "/webhooks/900/")) >= 1 })
 		before, err := m.db.Stats(context.Background(), time.Now().AddDate(0, 0, -1))
 		if err != nil {
 			t.Fatal(err)
