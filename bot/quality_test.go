@@ -12,7 +12,7 @@ import (
 
 // TestHeldOutQuality evaluates our own held-out set (written independently
 // of the corpus and never used for tuning) and fails below floors set just
-// under what was measured on 2026-11-25 (R@1 0.710, R@3 0.887, none 0.750),
+// under what was measured on 2026-11-25 (R@1 0.710, R@3 0.887, none 0.833),
 // so no change can quietly make answers worse.
 func TestHeldOutQuality(t *testing.T) {
 	rows := mustEvalRows(t, "../testdata/eval-questions.tsv")
@@ -25,7 +25,7 @@ func TestHeldOutQuality(t *testing.T) {
 	for _, c := range []struct {
 		name       string
 		got, floor float64
-	}{{"Recall@1", res.RecallAt1, 0.68}, {"Recall@3", res.RecallAt3, 0.86}, {"none handled", res.NoneHandled, 0.72}} {
+	}{{"Recall@1", res.RecallAt1, 0.68}, {"Recall@3", res.RecallAt3, 0.86}, {"none handled", res.NoneHandled, 0.80}} {
 		if c.got < c.floor {
 			t.Errorf("%s = %.3f, below the floor %.2f", c.name, c.got, c.floor)
 		}

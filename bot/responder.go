@@ -82,6 +82,9 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 		return crisisReply(c, v)
 	case knowledge.VerdictDecline:
 		return r.declineReply(ctx, lib, q, v)
+	case knowledge.VerdictOutside:
+		return knowledge.Reply{Kind: knowledge.KindFallback, Category: v.Category, Message: c.Triage.OutsideReply,
+			Referral: c.Referral(knowledge.ReferralDoctor), Shared: r.shared(q), Reason: "outside the corpus: " + v.Pattern}
 	}
 	if v.Past {
 		notice := c.Triage.Past.Notices[v.Category]

@@ -27,6 +27,7 @@ type Triage struct {
 	rules     knowledge.TriageRules
 	crisis    map[string][]compiled
 	decline   map[string][]compiled
+	outside   []compiled
 	negations map[string]bool
 	safe      [][]element
 	past      [][]element
@@ -73,6 +74,7 @@ func NewTriage(r knowledge.TriageRules) *Triage {
 	for cat, ps := range r.Decline {
 		t.decline[cat] = comp(ps)
 	}
+	t.outside = comp(r.Outside)
 	for _, n := range r.Negations {
 		for _, tok := range fold(n) {
 			t.negations[tok.text] = true
@@ -144,6 +146,9 @@ func (t *Triage) Classify(message string) Verdict {
 		if p, ok := t.first(t.decline[reason], toks, neutral); ok {
 			return Verdict{Kind: knowledge.VerdictDecline, Category: reason, Pattern: p}
 		}
+	}
+	if p, ok := t.first(t.outside, toks, neutral); ok {
+		return Verdict{Kind: knowledge.VerdictOutside, Category: knowledge.VerdictOutside, Pattern: p}
 	}
 	return Verdict{}
 }

@@ -15,6 +15,9 @@ const TriageFile = "triage.yaml"
 const (
 	VerdictCrisis  = "crisis"
 	VerdictDecline = "decline"
+	// VerdictOutside: a sexual-health question on a topic the corpus does
+	// not cover; answered honestly as such, not guessed from a neighbour.
+	VerdictOutside = "outside"
 )
 
 // CrisisCategories and DeclineReasons are the categories the triage file
@@ -29,6 +32,10 @@ type TriageRules struct {
 	// Crisis and Decline map a category to its patterns.
 	Crisis  map[string][]Pattern
 	Decline map[string][]Pattern
+	// Outside are questions on topics the corpus does not cover.
+	Outside []Pattern
+	// OutsideReply is what the bot says to them.
+	OutsideReply string
 	// Lists are named word lists that patterns use as {name}.
 	Lists map[string][]string
 	// CrisisEntries maps a crisis category to the entry shown for it.
@@ -75,6 +82,8 @@ var placeholderRE = regexp.MustCompile(`\{([^}]*)\}`)
 type triageFile struct {
 	Crisis         map[string][]string `yaml:"crisis"`
 	Decline        map[string][]string `yaml:"decline"`
+	Outside        []string            `yaml:"outside"`
+	OutsideReply   string              `yaml:"outside_reply"`
 	Lists          map[string][]string `yaml:"lists"`
 	CrisisEntries  map[string]string   `yaml:"crisis_entries"`
 	DeclineReplies map[string]string   `yaml:"decline_replies"`
@@ -148,6 +157,15 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 	}
 	check(VerdictCrisis, CrisisCategories, f.Crisis, tr.Crisis)
 	check(VerdictDecline, DeclineReasons, f.Decline, tr.Decline)
+	if len(f.Outside) > 0 {
+		outside := map[string][]Pattern{}
+		check(VerdictOutside, []string{VerdictOutside}, map[string][]string{VerdictOutside: f.Outside}, outside)
+		tr.Outside = outside[VerdictOutside]
+		tr.OutsideReply = strings.TrimSpace(f.OutsideReply)
+		if tr.OutsideReply == "" {
+			r.errorf(name, 0, "outside_reply is missing: say what the bot answers to the outside topics")
+		}
+	}
 	for _, cat := range CrisisCategories {
 		if f.CrisisEntries[cat] == "" {
 			r.errorf(name, 0, "crisis_entries has no entry for %q", cat)
