@@ -56,13 +56,8 @@ func (t *Tally) Flush(ctx context.Context) {
 	t.mu.Unlock()
 	for k, n := range counts {
 		day, _ := time.Parse(time.DateOnly, k.day)
-		for i := 0; i < n; i++ {
-			if err := t.Recorder.CountQuestion(ctx, k.kind, k.entry, day); err != nil {
-				if t.Log != nil {
-					t.Log.Error("count replies", slog.String(LogEvent, "tally"), slog.String(LogError, err.Error()))
-				}
-				break
-			}
+		if err := t.Recorder.CountQuestions(ctx, k.kind, k.entry, day, n); err != nil && t.Log != nil {
+			t.Log.Error("count replies", slog.String(LogEvent, "tally"), slog.String(LogError, err.Error()))
 		}
 	}
 }

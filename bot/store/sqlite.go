@@ -384,6 +384,14 @@ func (s *SQLite) DismissGap(ctx context.Context, id int64) error {
 
 // CountQuestion counts one reply of kind, for entryID if it is not "".
 func (s *SQLite) CountQuestion(ctx context.Context, kind, entryID string, day time.Time) error {
+	return s.CountQuestions(ctx, kind, entryID, day, 1)
+}
+
+// CountQuestions counts n replies of kind at once, for entryID if it is not "".
+func (s *SQLite) CountQuestions(ctx context.Context, kind, entryID string, day time.Time, n int) error {
+	if n < 1 {
+		return fmt.Errorf("count question: %w: n must be at least 1", ErrInvalid)
+	}
 	if !kinds[kind] {
 		return fmt.Errorf("count question: %w: unknown kind %q", ErrInvalid, clip(Scrub(kind), 20))
 	}
@@ -398,9 +406,9 @@ func (s *SQLite) CountQuestion(ctx context.Context, kind, entryID string, day ti
 	}
 	return s.write(ctx, "count question", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO question_counts (day, kind, entry_id, count) VALUES (?, ?, ?, 1)
-			ON CONFLICT (day, kind, entry_id) DO UPDATE SET count = count + 1`,
-			d, kind, entryID)
+			INSERT INTO question_counts (day, kind, entry_id, count) VALUES (?, ?, ?, ?)
+			ON CONFLICT (day, kind, entry_id) DO UPDATE SET count = count + excluded.count`,
+			d, kind, entryID, n)
 		return err
 	})
 }

@@ -45,6 +45,8 @@ type Recorder interface {
 	// CountQuestion counts one reply of kind (answer, fallback, decline or
 	// crisis) given on day, and for entryID if it is not "".
 	CountQuestion(ctx context.Context, kind, entryID string, day time.Time) error
+	// CountQuestions counts n such replies at once (n >= 1).
+	CountQuestions(ctx context.Context, kind, entryID string, day time.Time, n int) error
 	// CountFeedback counts one helpful or not-helpful vote for entryID.
 	CountFeedback(ctx context.Context, entryID string, helpful bool, day time.Time) error
 }
