@@ -61,8 +61,16 @@ func (l *RateLimiter) Take(userID string) Allowance {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	l.gc(now)
+	l.gc(now, false)
 	b, ok := l.buckets[k]
+	if !ok && len(l.buckets) >= maxTracked {
+		// A flood of new accounts: sweep now, and if the table is still
+		// full, answer without tracking rather than refuse everyone.
+		l.gc(now, true)
+		if len(l.buckets) >= maxTracked {
+			return Allow
+		}
+	}
 	if !ok {
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[k] = b
@@ -91,9 +99,12 @@ func (l *RateLimiter) Len() int {
 	return len(l.buckets)
 }
 
-// gc drops entries idle longer than l.idle, at most once a minute.
-func (l *RateLimiter) gc(now time.Time) {
-	if now.Sub(l.lastGC) < time.Minute {
+// maxTracked bounds the table's memory (about 100 bytes an entry).
+const maxTracked = 200_000
+
+// gc drops entries idle longer than l.idle, at most once a minute unless forced.
+func (l *RateLimiter) gc(now time.Time, force bool) {
+	if !force && now.Sub(l.lastGC) < time.Minute {
 		return
 	}
 	l.lastGC = now
