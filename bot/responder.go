@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync/atomic"
@@ -140,7 +141,8 @@ func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Cor
 	}
 	hits, err := lib.Index.Search(ctx, text, MaxAlternatives+1)
 	if err != nil {
-		r.log.LogAttrs(ctx, slog.LevelError, "search failed", slog.String(LogError, err.Error()))
+		// The error may quote the query, so only its kind is logged.
+		r.log.LogAttrs(ctx, slog.LevelError, "search failed", slog.String(LogError, fmt.Sprintf("%T", err)))
 		return apology()
 	}
 	cov, matched := 0.0, 0
