@@ -31,23 +31,15 @@ import (
 // ("-bench Pipeline/entries=100k"). Libraries are built lazily, so nothing
 // here runs unless a benchmark does.
 
-var benchSizes = []struct {
-	name string
-	n    int // 0 is the embedded corpus
-}{{"embedded", 0}, {"1k", 1000}, {"10k", 10000}, {"100k", 100000}}
-
-// largeBench is the size from which a benchmark must be asked for.
-const largeBench = 100000
-
 func skipUnlessWanted(b *testing.B, n int) {
 	b.Helper()
-	if n < largeBench || os.Getenv("CONFIDANT_BENCH_LARGE") == "1" {
-		return
+	pattern := ""
+	if f := flag.Lookup("test.bench"); f != nil {
+		pattern = f.Value.String()
 	}
-	if f := flag.Lookup("test.bench"); f != nil && strings.Contains(f.Value.String(), "100k") {
-		return
+	if !knowledge.BenchWanted(n, pattern, os.Getenv("CONFIDANT_BENCH_LARGE")) {
+		b.Skip("100,000 entries: set CONFIDANT_BENCH_LARGE=1 or name 100k in -bench")
 	}
-	b.Skip("100,000 entries: set CONFIDANT_BENCH_LARGE=1 or name 100k in -bench")
 }
 
 var (
@@ -64,16 +56,9 @@ func benchLibrary(b *testing.B, n int) *bot.Library {
 	if lib, ok := benchLibraries[n]; ok {
 		return lib
 	}
-	fsys := knowledge.DefaultFS()
-	if n > 0 {
-		var err error
-		if fsys, err = knowledge.Synthetic(n, 1); err != nil {
-			b.Fatalf("Synthetic(%d): %v", n, err)
-		}
-	}
-	c, _, err := knowledge.Load(fsys)
+	c, err := knowledge.LoadSized(n)
 	if err != nil {
-		b.Fatalf("load corpus of %d entries: %v", n, err)
+		b.Fatal(err)
 	}
 	lib, err := bot.NewLibrary(c, index.DefaultOptions())
 	if err != nil {
@@ -119,10 +104,10 @@ var pipelineQuestions = sync.OnceValue(func() []string {
 // pipeline (Responder.Respond), with its median and 99th percentile, and the
 // share of questions answered, per corpus size.
 func BenchmarkPipeline(b *testing.B) {
-	for _, size := range benchSizes {
-		b.Run("entries="+size.name, func(b *testing.B) {
-			skipUnlessWanted(b, size.n)
-			r := bot.NewResponder(benchLibrary(b, size.n), nil)
+	for _, size := range knowledge.BenchSizes {
+		b.Run("entries="+size.Name, func(b *testing.B) {
+			skipUnlessWanted(b, size.N)
+			r := bot.NewResponder(benchLibrary(b, size.N), nil)
 			qs := pipelineQuestions()
 			ctx := context.Background()
 			lat := make([]time.Duration, b.N)

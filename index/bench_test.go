@@ -4,7 +4,6 @@ import (
 	"flag"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 
@@ -22,23 +21,15 @@ import (
 // long time, so it runs only when CONFIDANT_BENCH_LARGE=1 or when the -bench
 // pattern names it ("-bench Build/entries=100k").
 
-var benchSizes = []struct {
-	name string
-	n    int // 0 is the embedded corpus
-}{{"embedded", 0}, {"1k", 1000}, {"10k", 10000}, {"100k", 100000}}
-
-// largeBench is the size from which a benchmark must be asked for.
-const largeBench = 100000
-
 func skipUnlessWanted(b *testing.B, n int) {
 	b.Helper()
-	if n < largeBench || os.Getenv("CONFIDANT_BENCH_LARGE") == "1" {
-		return
+	pattern := ""
+	if f := flag.Lookup("test.bench"); f != nil {
+		pattern = f.Value.String()
 	}
-	if f := flag.Lookup("test.bench"); f != nil && strings.Contains(f.Value.String(), "100k") {
-		return
+	if !knowledge.BenchWanted(n, pattern, os.Getenv("CONFIDANT_BENCH_LARGE")) {
+		b.Skip("100,000 entries: set CONFIDANT_BENCH_LARGE=1 or name 100k in -bench")
 	}
-	b.Skip("100,000 entries: set CONFIDANT_BENCH_LARGE=1 or name 100k in -bench")
 }
 
 var (
@@ -55,16 +46,9 @@ func benchCorpus(b *testing.B, n int) *knowledge.Corpus {
 	if c, ok := benchCorpora[n]; ok {
 		return c
 	}
-	fsys := knowledge.DefaultFS()
-	if n > 0 {
-		var err error
-		if fsys, err = knowledge.Synthetic(n, 1); err != nil {
-			b.Fatalf("Synthetic(%d): %v", n, err)
-		}
-	}
-	c, _, err := knowledge.Load(fsys)
+	c, err := knowledge.LoadSized(n)
 	if err != nil {
-		b.Fatalf("load corpus of %d entries: %v", n, err)
+		b.Fatal(err)
 	}
 	benchCorpora[n] = c
 	return c
@@ -81,10 +65,10 @@ func heapInUse() uint64 {
 }
 
 func BenchmarkBuild(b *testing.B) {
-	for _, size := range benchSizes {
-		b.Run("entries="+size.name, func(b *testing.B) {
-			skipUnlessWanted(b, size.n)
-			c := benchCorpus(b, size.n)
+	for _, size := range knowledge.BenchSizes {
+		b.Run("entries="+size.Name, func(b *testing.B) {
+			skipUnlessWanted(b, size.N)
+			c := benchCorpus(b, size.N)
 			before := heapInUse()
 			b.ReportAllocs()
 			b.ResetTimer()

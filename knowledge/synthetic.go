@@ -233,3 +233,39 @@ func upperFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
 }
+
+// BenchSize is one corpus size the benchmarks of index and bot measure.
+type BenchSize struct {
+	Name string
+	N    int // 0 is the embedded corpus
+}
+
+// BenchSizes are the embedded corpus and synthetic ones of 1k, 10k, 100k.
+var BenchSizes = []BenchSize{{"embedded", 0}, {"1k", 1000}, {"10k", 10000}, {"100k", 100000}}
+
+// LargeBench is the size from which a benchmark runs only when asked for:
+// with CONFIDANT_BENCH_LARGE=1 or a -bench pattern naming "100k".
+const LargeBench = 100000
+
+// BenchWanted reports whether a benchmark on n entries should run, given
+// the -bench pattern and the CONFIDANT_BENCH_LARGE setting.
+func BenchWanted(n int, benchPattern, large string) bool {
+	return n < LargeBench || large == "1" || strings.Contains(benchPattern, "100k")
+}
+
+// LoadSized loads the embedded corpus (n == 0) or a synthetic one of n
+// entries made with seed 1.
+func LoadSized(n int) (*Corpus, error) {
+	fsys := DefaultFS()
+	if n > 0 {
+		var err error
+		if fsys, err = Synthetic(n, 1); err != nil {
+			return nil, fmt.Errorf("synthetic corpus of %d: %w", n, err)
+		}
+	}
+	c, _, err := Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus of %d entries: %w", n, err)
+	}
+	return c, nil
+}
