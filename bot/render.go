@@ -145,7 +145,7 @@ func renderComponents(r knowledge.Reply) []discordgo.MessageComponent {
 		buttons = append(buttons, discordgo.Button{Label: "Share this question anonymously with the moderators", Style: discordgo.PrimaryButton, CustomID: idShareGap})
 	}
 	buttons = append(buttons, discordgo.Button{Label: "Delete this reply", Style: discordgo.DangerButton, CustomID: idDelete})
-	if r.Referral.LinkURL != "" && r.Entry != nil && (r.Entry.Referral == knowledge.ReferralTherapist || r.Entry.Referral == knowledge.ReferralDoctorThenTherapist) {
+	if r.Referral.LinkURL != "" && r.Entry != nil && (r.Entry.Referral == knowledge.ReferralTherapist || r.Entry.Referral == knowledge.ReferralDoctorThenTherapist || r.Entry.Referral == knowledge.ReferralClinic) {
 		buttons = append(buttons, discordgo.Button{Label: therapistLabel, Style: discordgo.LinkButton, URL: r.Referral.LinkURL})
 	}
 	rows = append(rows, discordgo.ActionsRow{Components: buttons})

@@ -6,6 +6,9 @@ const (
 	ReferralTherapist           = "therapist"
 	ReferralDoctor              = "doctor"
 	ReferralDoctorThenTherapist = "doctor-then-therapist"
+	// ReferralClinic is a sexual-health clinic or family-planning service:
+	// contraception, emergency contraception, STI and HIV testing.
+	ReferralClinic = "clinic"
 	ReferralCrisis              = "crisis"
 	ReferralNone                = "none"
 	// ReferralGeneral is not for entries: it is what an out-of-scope reply suggests.
@@ -13,7 +16,7 @@ const (
 )
 
 // EntryReferrals are the values an entry's referral field may take.
-var EntryReferrals = []string{ReferralTherapist, ReferralDoctor, ReferralDoctorThenTherapist, ReferralCrisis, ReferralNone}
+var EntryReferrals = []string{ReferralTherapist, ReferralDoctor, ReferralDoctorThenTherapist, ReferralClinic, ReferralCrisis, ReferralNone}
 
 // Referral is the wording of one kind of "who can help" suggestion.
 type Referral struct {
