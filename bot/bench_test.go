@@ -18,10 +18,11 @@ import (
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // Benchmarks of the whole pipeline, on the embedded corpus and on synthetic
-// corpora (knowledge.Synthetic) of 1,000, 10,000 and 100,000 entries:
+// corpora (knowledgetest.Synthetic) of 1,000, 10,000 and 100,000 entries:
 //
 //	go test ./bot -run '^$' -bench Pipeline -benchtime 2000x
 //	go test ./bot -run '^$' -bench FirstAnswer -benchtime 10x
@@ -37,7 +38,7 @@ func skipUnlessWanted(b *testing.B, n int) {
 	if f := flag.Lookup("test.bench"); f != nil {
 		pattern = f.Value.String()
 	}
-	if !knowledge.BenchWanted(n, pattern, os.Getenv("CONFIDANT_BENCH_LARGE")) {
+	if !knowledgetest.BenchWanted(n, pattern, os.Getenv("CONFIDANT_BENCH_LARGE")) {
 		b.Skip("100,000 entries: set CONFIDANT_BENCH_LARGE=1 or name 100k in -bench")
 	}
 }
@@ -56,7 +57,7 @@ func benchLibrary(b *testing.B, n int) *bot.Library {
 	if lib, ok := benchLibraries[n]; ok {
 		return lib
 	}
-	c, err := knowledge.LoadSized(n)
+	c, err := knowledgetest.LoadSized(n)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,7 +105,7 @@ var pipelineQuestions = sync.OnceValue(func() []string {
 // pipeline (Responder.Respond), with its median and 99th percentile, and the
 // share of questions answered, per corpus size.
 func BenchmarkPipeline(b *testing.B) {
-	for _, size := range knowledge.BenchSizes {
+	for _, size := range knowledgetest.BenchSizes {
 		b.Run("entries="+size.Name, func(b *testing.B) {
 			skipUnlessWanted(b, size.N)
 			r := bot.NewResponder(benchLibrary(b, size.N), nil)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/bottest"
 	"github.com/confidant-bot/confidant/knowledge"
 )
 
@@ -28,7 +29,7 @@ func TestDevSetTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	res := bot.Evaluate(context.Background(), rows, r.RankWith)
 	t.Logf("dev set: Recall@1 %.3f Recall@3 %.3f MRR %.3f none handled %.3f", res.RecallAt1, res.RecallAt3, res.MRR, res.NoneHandled)
 	if res.RecallAt1 < 0.90 || res.RecallAt3 < 0.97 || res.NoneHandled < 0.90 {

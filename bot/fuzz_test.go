@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -45,7 +46,7 @@ func FuzzRespond(f *testing.F) {
 		default:
 			t.Fatalf("kind %q", rep.Kind)
 		}
-		m := bot.RenderMessage(rep)
+		m := discord.RenderMessage(rep)
 		if n := utf8.RuneCountInString(m.Content); n > 2000 {
 			t.Fatalf("content %d runes", n)
 		}

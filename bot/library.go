@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 
+	"github.com/confidant-bot/confidant/bot/safety"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -13,7 +14,7 @@ import (
 type Library struct {
 	Corpus *knowledge.Corpus
 	Index  *index.Index
-	Triage *Triage
+	Triage *safety.Triage
 }
 
 // NewLibrary indexes a validated corpus.
@@ -22,5 +23,5 @@ func NewLibrary(c *knowledge.Corpus, opts index.Options) (*Library, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	return &Library{Corpus: c, Index: ix, Triage: NewTriage(c.Triage)}, nil
+	return &Library{Corpus: c, Index: ix, Triage: safety.New(c.Triage)}, nil
 }

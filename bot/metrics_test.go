@@ -6,12 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/bottest"
+	"github.com/confidant-bot/confidant/bot/metrics"
 )
 
 func TestMetricsPresentAndFreeOfContent(t *testing.T) {
-	r := mustResponder(t)
-	m := bot.NewMetrics()
+	r := bottest.MustResponder(t)
+	m := metrics.New()
 	r.Metrics = m
 	for _, q := range []string{"is sex therapy confidential", "i want to k1ll mys3lf", "how many mg of viagra", "marmalade quokka 555123"} {
 		r.Respond(context.Background(), q)

@@ -2,14 +2,17 @@ package bot_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/index"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // TestLogsCarryNoQuestionText drives whole conversations through the
@@ -32,7 +35,7 @@ func TestLogsCarryNoQuestionText(t *testing.T) {
 	questions = append(questions, "", strings.Repeat("long ", 5000), "\xff\xfe")
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
+	lib, err := bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +68,7 @@ func TestLogsCarryNoQuestionText(t *testing.T) {
 // the behaviour behind them is proven by TestLogsCarryNoQuestionText,
 // TestRateLimiterKeepsNoIDs, the Discord log test and cmd's no-disk test.
 func TestPrivacyAnswerMatchesBehaviour(t *testing.T) {
-	e, ok := mustDefaultCorpus(t).Entry("bot-privacy")
+	e, ok := knowledgetest.MustDefault(t).Entry("bot-privacy")
 	if !ok {
 		t.Fatal("no bot-privacy entry")
 	}
@@ -75,4 +78,22 @@ func TestPrivacyAnswerMatchesBehaviour(t *testing.T) {
 			t.Errorf("bot-privacy does not mention %q", claim)
 		}
 	}
+}
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

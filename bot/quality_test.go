@@ -8,6 +8,7 @@ import (
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // TestHeldOutQuality evaluates our own held-out set (written independently
@@ -16,7 +17,7 @@ import (
 // so no change can quietly make answers worse.
 func TestHeldOutQuality(t *testing.T) {
 	rows := mustEvalRows(t, "../testdata/eval-questions.tsv")
-	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
+	lib, err := bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/confidant-bot/confidant/bot/metrics"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -25,7 +26,7 @@ type Reloader struct {
 	Responder *Responder
 	Options   index.Options
 	Log       *slog.Logger
-	Metrics   *Metrics
+	Metrics   *metrics.Metrics
 
 	mu     sync.Mutex // one reload at a time
 	last   time.Time

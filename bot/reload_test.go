@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,46 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/confidant-bot/confidant/bot"
-	"github.com/confidant-bot/confidant/index"
-	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/bot/bottest"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
-
-// copyDefaultCorpus writes the embedded corpus into a new directory.
-func copyDefaultCorpus(tb testing.TB) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	err := fs.WalkDir(knowledge.DefaultFS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, p), 0o755)
-		}
-		b, err := fs.ReadFile(knowledge.DefaultFS(), p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return dir
-}
-
-func newReloader(t *testing.T, dir string) *bot.Reloader {
-	t.Helper()
-	c, _, err := knowledge.LoadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := bot.NewLibrary(c, index.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &bot.Reloader{Dir: dir, Responder: bot.NewResponder(lib, nil), Options: index.DefaultOptions()}
-}
 
 func setTitle(t *testing.T, dir, id, title string) {
 	t.Helper()
@@ -74,8 +36,8 @@ func setTitle(t *testing.T, dir, id, title string) {
 // TestReloadUnderLoad asks questions continuously while good and bad
 // reloads happen: no error, no torn answer, and a bad corpus never served.
 func TestReloadUnderLoad(t *testing.T) {
-	dir := copyDefaultCorpus(t)
-	rl := newReloader(t, dir)
+	dir := knowledgetest.CopyDefault(t)
+	rl := bottest.NewReloader(t, dir)
 	r := rl.Responder
 	questions := []string{"is sex therapy confidential", "what is vaginismus", "how do I find a sex therapist", "I want to kill myself", "how many mg of viagra", "weather tomorrow"}
 	stop := make(chan struct{})
@@ -133,15 +95,15 @@ func TestReloadUnderLoad(t *testing.T) {
 
 // TestWatchReloads: a change in the directory is served within seconds.
 func TestWatchReloads(t *testing.T) {
-	dir := copyDefaultCorpus(t)
-	rl := newReloader(t, dir)
+	dir := knowledgetest.CopyDefault(t)
+	rl := bottest.NewReloader(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- rl.Watch(ctx, 50*time.Millisecond) }()
 	defer func() { cancel(); <-done }()
 	time.Sleep(100 * time.Millisecond) // let the watcher start
 	setTitle(t, dir, "vaginismus", "Watched: why does my body tense up?")
-	waitFor(t, "watched change served", func() bool {
+	bottest.WaitFor(t, "watched change served", func() bool {
 		e, _ := rl.Responder.Library().Corpus.Entry("vaginismus")
 		return strings.HasPrefix(e.Title, "Watched")
 	})

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/confidant-bot/confidant/bot/metrics"
+	"github.com/confidant-bot/confidant/bot/safety"
 	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
@@ -22,7 +24,7 @@ type Responder struct {
 	confidence Confidence
 	log        *slog.Logger
 	// Metrics, when set, counts replies (by kind and category only).
-	Metrics *Metrics
+	Metrics *metrics.Metrics
 	// ShareGaps offers, on a fallback, to share the scrubbed question with
 	// the moderators (only when a store keeps shared questions).
 	ShareGaps bool
@@ -54,7 +56,7 @@ func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply
 	start := time.Now()
 	lib := r.lib.Load()
 	reply := r.respond(ctx, lib, message)
-	r.Metrics.reply(string(reply.Kind), reply.Category, time.Since(start))
+	r.Metrics.Reply(string(reply.Kind), reply.Category, time.Since(start))
 	r.log.LogAttrs(ctx, slog.LevelDebug, "reply",
 		slog.String(LogKind, string(reply.Kind)),
 		slog.String(LogCategory, reply.Category),
@@ -64,7 +66,7 @@ func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply
 
 func (r *Responder) respond(ctx context.Context, lib *Library, message string) knowledge.Reply {
 	c := lib.Corpus
-	q, tooLong := Clean(message)
+	q, tooLong := knowledge.Clean(message)
 	q = StripMentions(q)
 	switch {
 	case tooLong:
@@ -101,7 +103,7 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 }
 
 // crisisReply is the crisis entry for the category and nothing else.
-func crisisReply(c *knowledge.Corpus, v Verdict) knowledge.Reply {
+func crisisReply(c *knowledge.Corpus, v safety.Verdict) knowledge.Reply {
 	e, ok := c.Entry(c.Triage.CrisisEntries[v.Category])
 	if !ok {
 		e = nil // a corpus without its crisis entries still sends the crisis referral
@@ -112,7 +114,7 @@ func crisisReply(c *knowledge.Corpus, v Verdict) knowledge.Reply {
 
 // declineReply explains what the bot will not do; for a medical question it
 // also offers the closest general entries, if any.
-func (r *Responder) declineReply(ctx context.Context, lib *Library, q string, v Verdict) knowledge.Reply {
+func (r *Responder) declineReply(ctx context.Context, lib *Library, q string, v safety.Verdict) knowledge.Reply {
 	c := lib.Corpus
 	rep := knowledge.Reply{Kind: knowledge.KindDecline, Category: v.Category,
 		Message: c.Triage.DeclineReplies[v.Category], Reason: "triage: " + v.Category}
@@ -233,7 +235,7 @@ func (r *Responder) Show(id string) (knowledge.Reply, bool) {
 
 // Preview is what a moderator sees of how a question would be handled.
 type Preview struct {
-	Triage Verdict
+	Triage safety.Verdict
 	// Hits are the five best entries by search, whatever the triage said.
 	Hits  []knowledge.Alternative
 	Reply knowledge.Reply
@@ -242,7 +244,7 @@ type Preview struct {
 // Preview runs the pipeline for a moderator and also shows the ranking.
 func (r *Responder) Preview(ctx context.Context, message string) Preview {
 	lib := r.lib.Load()
-	q, _ := Clean(message)
+	q, _ := knowledge.Clean(message)
 	q = StripMentions(q)
 	p := Preview{Triage: lib.Triage.Classify(q), Reply: r.respond(ctx, lib, message)}
 	text := q

@@ -12,32 +12,11 @@ import (
 	"time"
 
 	"github.com/confidant-bot/confidant/bot"
-	"github.com/confidant-bot/confidant/index"
+	"github.com/confidant-bot/confidant/bot/bottest"
 	"github.com/confidant-bot/confidant/knowledge"
 )
 
 // defaultLibrary is the embedded corpus, indexed once for every test.
-var defaultLibrary = sync.OnceValues(func() (*bot.Library, error) {
-	c, _, err := knowledge.Default()
-	if err != nil {
-		return nil, err
-	}
-	return bot.NewLibrary(c, index.DefaultOptions())
-})
-
-func mustLibrary(tb testing.TB) *bot.Library {
-	tb.Helper()
-	lib, err := defaultLibrary()
-	if err != nil {
-		tb.Fatalf("embedded library: %v", err)
-	}
-	return lib
-}
-
-func mustResponder(tb testing.TB) *bot.Responder {
-	tb.Helper()
-	return bot.NewResponder(mustLibrary(tb), nil)
-}
 
 // topIDs are the entry ids a reply offers, the answer first.
 func topIDs(r knowledge.Reply) []string {
@@ -56,7 +35,7 @@ var kinds = []knowledge.Kind{knowledge.KindAnswer, knowledge.KindFallback, knowl
 // TestRespondBadInput sends what people (and scripts) really send. Every
 // message gets one of the four kinds of reply, and none echoes the input.
 func TestRespondBadInput(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	tests := []struct {
 		name     string
 		msg      string
@@ -114,7 +93,7 @@ func TestRespondBadInput(t *testing.T) {
 }
 
 func TestRespondRetrieval(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	tests := []struct {
 		question, want string
 	}{
@@ -138,7 +117,7 @@ func TestRespondRetrieval(t *testing.T) {
 }
 
 func TestRespondCrisis(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	rep := r.Respond(context.Background(), "I want to kill myself")
 	if got, want := rep.Kind, knowledge.KindCrisis; got != want {
 		t.Fatalf("kind = %q, want %q (reason %q)", got, want, rep.Reason)
@@ -152,13 +131,13 @@ func TestRespondCrisis(t *testing.T) {
 	if len(rep.Alternatives) != 0 {
 		t.Errorf("alternatives = %v, want none: crisis resources and nothing else", rep.Alternatives)
 	}
-	if got, want := rep.Referral, mustLibrary(t).Corpus.Referral(knowledge.ReferralCrisis); got != want {
+	if got, want := rep.Referral, bottest.MustLibrary(t).Corpus.Referral(knowledge.ReferralCrisis); got != want {
 		t.Errorf("referral = %+v, want the crisis referral", got)
 	}
 }
 
 func TestRespondDecline(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	rep := r.Respond(context.Background(), "how many mg of viagra should I take")
 	if got, want := rep.Kind, knowledge.KindDecline; got != want {
 		t.Fatalf("kind = %q, want %q (reason %q)", got, want, rep.Reason)
@@ -169,7 +148,7 @@ func TestRespondDecline(t *testing.T) {
 	if rep.Message == "" {
 		t.Error("decline has no message")
 	}
-	if got, want := rep.Referral, mustLibrary(t).Corpus.Referral(knowledge.ReferralDoctor); got != want {
+	if got, want := rep.Referral, bottest.MustLibrary(t).Corpus.Referral(knowledge.ReferralDoctor); got != want {
 		t.Errorf("referral = %+v, want the doctor referral", got)
 	}
 	if len(rep.Alternatives) > bot.MaxAlternatives {
@@ -178,7 +157,7 @@ func TestRespondDecline(t *testing.T) {
 }
 
 func TestRespondPastDisclosure(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	rep := r.Respond(context.Background(), "I was raped years ago and now sex is hard for me")
 	if got, want := rep.Kind, knowledge.KindAnswer; got != want {
 		t.Fatalf("kind = %q, want %q (reason %q)", got, want, rep.Reason)
@@ -199,7 +178,7 @@ func TestRespondPastDisclosure(t *testing.T) {
 func TestRespondLogsNoContent(t *testing.T) {
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	r := bot.NewResponder(mustLibrary(t), log)
+	r := bot.NewResponder(bottest.MustLibrary(t), log)
 	for _, msg := range []string{"my zanzibarian partner and I have mismatched libidos", "I want to kill myself zanzibarian"} {
 		r.Respond(context.Background(), msg)
 	}
@@ -212,7 +191,7 @@ func TestRespondLogsNoContent(t *testing.T) {
 }
 
 func TestRespondConcurrent(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	questions := []string{"is sex therapy confidential", "I want to kill myself", "😀", "premature ejaculation help"}
 	want := make([]knowledge.Kind, len(questions))
 	for i, q := range questions {
@@ -224,7 +203,7 @@ func TestRespondConcurrent(t *testing.T) {
 			for i := range 10 {
 				k := (g + i) % len(questions)
 				if i == 5 && g == 0 {
-					r.Swap(mustLibrary(t)) // swapping while answering is safe
+					r.Swap(bottest.MustLibrary(t)) // swapping while answering is safe
 				}
 				if got := r.Respond(context.Background(), questions[k]).Kind; got != want[k] {
 					t.Errorf("%q: kind = %q, want %q", questions[k], got, want[k])
@@ -236,7 +215,7 @@ func TestRespondConcurrent(t *testing.T) {
 }
 
 func TestShow(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	tests := []struct {
 		id   string
 		ok   bool
@@ -255,36 +234,6 @@ func TestShow(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestClean(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-		tooLong        bool
-	}{
-		{"plain", "is sex therapy confidential", "is sex therapy confidential", false},
-		{"white space", " \t is\n\nsex  ", "is sex", false},
-		{"invalid utf-8", "a\xffb", "a b", false},
-		{"full width", "ｓｅｘ", "sex", false},
-		{"bidi and zero width", "\u202ese\u200bx\u202c", "sex", false},
-		{"control", "a\x00b\x1bc", "abc", false},
-		{"at the limit", strings.Repeat("a", bot.MaxQuestionRunes), strings.Repeat("a", bot.MaxQuestionRunes), false},
-		{"over the limit", strings.Repeat("a", bot.MaxQuestionRunes+1), strings.Repeat("a", bot.MaxQuestionRunes+1), true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, tooLong := bot.Clean(tt.in)
-			if got != tt.want || tooLong != tt.tooLong {
-				t.Errorf("Clean(%.20q) = %.20q, %v; want %.20q, %v", tt.in, got, tooLong, tt.want, tt.tooLong)
-			}
-		})
-	}
-	t.Run("huge", func(t *testing.T) {
-		got, tooLong := bot.Clean(strings.Repeat("é", bot.MaxInputBytes))
-		if !tooLong || len(got) > bot.MaxInputBytes {
-			t.Errorf("Clean(huge) kept %d bytes, tooLong %v; want at most %d and true", len(got), tooLong, bot.MaxInputBytes)
-		}
-	})
 }
 
 func TestEvaluate(t *testing.T) {
@@ -352,7 +301,7 @@ var benchQuestions = []string{
 // BenchmarkRespond reports the median and 99th percentile time of one
 // question over a varied set, on the embedded corpus.
 func BenchmarkRespond(b *testing.B) {
-	r := mustResponder(b)
+	r := bottest.MustResponder(b)
 	ctx := context.Background()
 	durs := make([]time.Duration, 0, 1024)
 	b.ReportAllocs()
@@ -373,7 +322,7 @@ func BenchmarkRespond(b *testing.B) {
 // TestMentionsAreNotWords: mention syntax is stripped before matching, so
 // "<@123>" cannot match a phone number in an entry.
 func TestMentionsAreNotWords(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	rep := r.Respond(context.Background(), "@everyone <@123> <#456> @here")
 	if rep.Kind != knowledge.KindFallback || rep.Entry != nil {
 		t.Errorf("mentions only: kind %s entry %q, want a fallback without entry", rep.Kind, rep.ID())
@@ -383,7 +332,7 @@ func TestMentionsAreNotWords(t *testing.T) {
 // TestCrisisEntryFoundBySearchIsACrisisReply: a question that search (not
 // triage) answers from a crisis entry is still shown as a crisis reply.
 func TestCrisisEntryFoundBySearchIsACrisisReply(t *testing.T) {
-	r := mustResponder(t)
+	r := bottest.MustResponder(t)
 	rep := r.Respond(context.Background(), "where can i get help after being assaulted")
 	if rep.ID() != "sexual-assault-help" {
 		t.Fatalf("search chose %q, want sexual-assault-help", rep.ID())

@@ -9,6 +9,7 @@ import (
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 func TestTallyFlushesSums(t *testing.T) {
@@ -19,7 +20,7 @@ func TestTallyFlushesSums(t *testing.T) {
 	defer db.Close()
 	day := time.Date(2026, 11, 25, 15, 4, 0, 0, time.UTC)
 	tally := &bot.Tally{Recorder: db, Now: func() time.Time { return day }}
-	e, _ := mustDefaultCorpus(t).Entry("vaginismus")
+	e, _ := knowledgetest.MustDefault(t).Entry("vaginismus")
 	for i := 0; i < 5; i++ {
 		tally.Add(knowledge.Reply{Kind: knowledge.KindAnswer, Entry: e})
 	}

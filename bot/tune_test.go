@@ -10,6 +10,7 @@ import (
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // TestTune prints retrieval figures for option variants. It runs only with
@@ -64,7 +65,7 @@ func TestCalibrate(t *testing.T) {
 	for _, p := range strings.Split(paths, ",") {
 		sets = append(sets, mustEvalRows(t, p))
 	}
-	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
+	lib, err := bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestDumpFeatures(t *testing.T) {
 		t.Skip("set CONFIDANT_DUMP=FILE.tsv")
 	}
 	rows := mustEvalRows(t, path)
-	lib, err := bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
+	lib, err := bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,11 @@ import (
 
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // Benchmarks of building the index, on the embedded corpus and on synthetic
-// corpora (knowledge.Synthetic) of 1,000, 10,000 and 100,000 entries:
+// corpora (knowledgetest.Synthetic) of 1,000, 10,000 and 100,000 entries:
 //
 //	go test ./index -run '^$' -bench Build -benchtime 3x
 //
@@ -27,7 +28,7 @@ func skipUnlessWanted(b *testing.B, n int) {
 	if f := flag.Lookup("test.bench"); f != nil {
 		pattern = f.Value.String()
 	}
-	if !knowledge.BenchWanted(n, pattern, os.Getenv("CONFIDANT_BENCH_LARGE")) {
+	if !knowledgetest.BenchWanted(n, pattern, os.Getenv("CONFIDANT_BENCH_LARGE")) {
 		b.Skip("100,000 entries: set CONFIDANT_BENCH_LARGE=1 or name 100k in -bench")
 	}
 }
@@ -46,7 +47,7 @@ func benchCorpus(b *testing.B, n int) *knowledge.Corpus {
 	if c, ok := benchCorpora[n]; ok {
 		return c
 	}
-	c, err := knowledge.LoadSized(n)
+	c, err := knowledgetest.LoadSized(n)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func heapInUse() uint64 {
 }
 
 func BenchmarkBuild(b *testing.B) {
-	for _, size := range knowledge.BenchSizes {
+	for _, size := range knowledgetest.BenchSizes {
 		b.Run("entries="+size.Name, func(b *testing.B) {
 			skipUnlessWanted(b, size.N)
 			c := benchCorpus(b, size.N)

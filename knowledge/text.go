@@ -1,5 +1,13 @@
 package knowledge
 
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
 // OneEditApart reports whether a and b differ by at most one insertion,
 // deletion or substitution of a byte. Search and triage use it to forgive
 // one typo in a long word.
@@ -22,4 +30,52 @@ func OneEditApart(a, b string) bool {
 		return a[i+1:] == b[i+1:]
 	}
 	return a[i+1:] == b[i:]
+}
+
+// Input bounds. A question longer than MaxQuestionRunes gets a polite "please
+// shorten it"; bytes beyond MaxInputBytes are never even looked at.
+const (
+	MaxQuestionRunes = 1000
+	MaxInputBytes    = 16 << 10
+)
+
+// Clean makes user text safe to match and to echo: it repairs invalid UTF-8,
+// applies NFKC (full-width and compatibility forms become plain letters),
+// removes control, format (zero-width, bidirectional overrides) and private
+// use characters, and collapses white space. It also reports whether the
+// input was longer than MaxQuestionRunes.
+func Clean(s string) (clean string, tooLong bool) {
+	if len(s) > MaxInputBytes {
+		s = s[:MaxInputBytes]
+		tooLong = true
+	}
+	s = strings.ToValidUTF8(s, " ")
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			r = ' '
+		case unicode.IsSpace(r):
+			r = ' '
+		case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Cf, r), unicode.Is(unicode.Co, r), unicode.Is(unicode.Cs, r):
+			continue // control, format (zero-width, bidi), private use
+		}
+		if r == ' ' {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	clean = strings.TrimSpace(b.String())
+	if utf8.RuneCountInString(clean) > MaxQuestionRunes {
+		tooLong = true
+	}
+	return clean, tooLong
 }

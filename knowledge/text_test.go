@@ -1,6 +1,7 @@
 package knowledge_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/confidant-bot/confidant/knowledge"
@@ -19,4 +20,34 @@ func TestOneEditApart(t *testing.T) {
 			t.Errorf("OneEditApart(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
+}
+
+func TestClean(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		tooLong        bool
+	}{
+		{"plain", "is sex therapy confidential", "is sex therapy confidential", false},
+		{"white space", " \t is\n\nsex  ", "is sex", false},
+		{"invalid utf-8", "a\xffb", "a b", false},
+		{"full width", "ｓｅｘ", "sex", false},
+		{"bidi and zero width", "\u202ese\u200bx\u202c", "sex", false},
+		{"control", "a\x00b\x1bc", "abc", false},
+		{"at the limit", strings.Repeat("a", knowledge.MaxQuestionRunes), strings.Repeat("a", knowledge.MaxQuestionRunes), false},
+		{"over the limit", strings.Repeat("a", knowledge.MaxQuestionRunes+1), strings.Repeat("a", knowledge.MaxQuestionRunes+1), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, tooLong := knowledge.Clean(tt.in)
+			if got != tt.want || tooLong != tt.tooLong {
+				t.Errorf("Clean(%.20q) = %.20q, %v; want %.20q, %v", tt.in, got, tooLong, tt.want, tt.tooLong)
+			}
+		})
+	}
+	t.Run("huge", func(t *testing.T) {
+		got, tooLong := knowledge.Clean(strings.Repeat("é", knowledge.MaxInputBytes))
+		if !tooLong || len(got) > knowledge.MaxInputBytes {
+			t.Errorf("Clean(huge) kept %d bytes, tooLong %v; want at most %d and true", len(got), tooLong, knowledge.MaxInputBytes)
+		}
+	})
 }

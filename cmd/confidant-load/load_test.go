@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -38,8 +39,8 @@ func mustServer(tb testing.TB) (string, ed25519.PrivateKey) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &bot.HTTPServer{
-		Interactions: &bot.Interactions{Responder: bot.NewResponder(lib, nil), Limits: bot.NewRateLimiter(5, bot.DefaultRefill)},
+	s := &discord.HTTPServer{
+		Interactions: &discord.Interactions{Responder: bot.NewResponder(lib, nil), Limits: discord.NewRateLimiter(5, discord.DefaultRefill)},
 		PublicKey:    pub,
 	}
 	srv := httptest.NewServer(s.Handler())
@@ -313,7 +314,7 @@ func TestCommandGenkeyThenRun(t *testing.T) {
 		k, v, _ := strings.Cut(strings.TrimSpace(line), "=")
 		vars[k] = v
 	}
-	pub, err := bot.ParsePublicKey(vars["DISCORD_PUBLIC_KEY"])
+	pub, err := discord.ParsePublicKey(vars["DISCORD_PUBLIC_KEY"])
 	if err != nil {
 		t.Fatalf("DISCORD_PUBLIC_KEY from --genkey: %v", err)
 	}
@@ -329,7 +330,7 @@ func TestCommandGenkeyThenRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &bot.HTTPServer{Interactions: &bot.Interactions{Responder: bot.NewResponder(lib, nil)}, PublicKey: pub}
+	s := &discord.HTTPServer{Interactions: &discord.Interactions{Responder: bot.NewResponder(lib, nil)}, PublicKey: pub}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	out.Reset()

@@ -13,6 +13,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/discord"
+	"github.com/confidant-bot/confidant/bot/metrics"
 	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
@@ -42,7 +44,7 @@ REST API, for a proxy or a test server), CONFIDANT_HTTP (default for --http).
 
 // serveConfig is everything serve needs, gathered and validated at once.
 type serveConfig struct {
-	discord   bot.DiscordConfig
+	discord   discord.DiscordConfig
 	httpAddr  string
 	publicKey string
 	gateway   bool
@@ -56,7 +58,7 @@ func (c serveConfig) validate() error {
 		}
 	}
 	if c.httpAddr != "" {
-		if _, err := bot.ParsePublicKey(c.publicKey); err != nil {
+		if _, err := discord.ParsePublicKey(c.publicKey); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -91,7 +93,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		return usageError{err.Error()}
 	}
 	cfg := serveConfig{
-		discord: bot.DiscordConfig{
+		discord: discord.DiscordConfig{
 			Token:   getenv("DISCORD_TOKEN"),
 			GuildID: getenv("CONFIDANT_GUILD_ID"),
 			API:     getenv("CONFIDANT_DISCORD_API"),
@@ -110,7 +112,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if err != nil {
 		return err
 	}
-	metrics := bot.NewMetrics()
+	metrics := metrics.New()
 	r.Metrics = metrics
 	metrics.CorpusLoaded(r.Library().Index.Len(), "ok")
 
@@ -122,10 +124,10 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	defer db.Close()
 	r.ShareGaps = true
 	tally := &bot.Tally{Recorder: db, Log: log}
-	mod := &bot.Moderation{Responder: r, Store: db, ModeratorRole: getenv("CONFIDANT_MODERATOR_ROLE"), Log: log}
+	mod := &discord.Moderation{Responder: r, Store: db, ModeratorRole: getenv("CONFIDANT_MODERATOR_ROLE"), Log: log}
 
-	limits := bot.NewRateLimiter(5, bot.DefaultRefill)
-	ix := &bot.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally}
+	limits := discord.NewRateLimiter(5, discord.DefaultRefill)
+	ix := &discord.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return tally.Run(gctx, 10*time.Second) })
 	if *dir != "" {
@@ -140,7 +142,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if cfg.gateway {
 		cfg.discord.Limits = limits
 		cfg.discord.Moderation = true
-		d, err := bot.NewDiscord(cfg.discord, r, log)
+		d, err := discord.NewDiscord(cfg.discord, r, log)
 		if err != nil {
 			return err
 		}
@@ -150,7 +152,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		ix = dix
 		g.Go(func() error { return d.Run(gctx) })
 	} else if cfg.discord.Token != "" {
-		rest, err := bot.NewREST(cfg.discord)
+		rest, err := discord.NewREST(cfg.discord)
 		if err != nil {
 			return err
 		}
@@ -158,8 +160,8 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		mod.REST = rest
 	}
 	if cfg.httpAddr != "" {
-		pub, _ := bot.ParsePublicKey(cfg.publicKey)
-		srv := &bot.HTTPServer{Interactions: ix, PublicKey: pub, Log: log,
+		pub, _ := discord.ParsePublicKey(cfg.publicKey)
+		srv := &discord.HTTPServer{Interactions: ix, PublicKey: pub, Log: log,
 			Ready: func(ctx context.Context) error {
 				if err := readiness(r); err != nil {
 					return err

@@ -1,4 +1,4 @@
-package bot
+package metrics
 
 import (
 	"net/http"
@@ -20,8 +20,8 @@ type Metrics struct {
 	discordErrors *prometheus.CounterVec
 }
 
-// NewMetrics registers the metrics on a new registry.
-func NewMetrics() *Metrics {
+// New registers the metrics on a new registry.
+func New() *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -50,8 +50,8 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 }
 
-// reply counts one reply. Safe on a nil *Metrics.
-func (m *Metrics) reply(kind, category string, took time.Duration) {
+// Reply counts one reply. Safe on a nil *Metrics.
+func (m *Metrics) Reply(kind, category string, took time.Duration) {
 	if m == nil {
 		return
 	}
@@ -74,8 +74,8 @@ func (m *Metrics) CorpusLoaded(entries int, result string) {
 	}
 }
 
-// discordError counts a failed Discord call. Safe on a nil *Metrics.
-func (m *Metrics) discordError(kind string) {
+// DiscordError counts a failed Discord call. Safe on a nil *Metrics.
+func (m *Metrics) DiscordError(kind string) {
 	if m == nil {
 		return
 	}

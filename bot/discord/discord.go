@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/knowledge"
 )
 
 // DiscordConfig configures the Discord adapter.
@@ -63,11 +65,11 @@ func (c DiscordConfig) Validate() error {
 }
 
 // Discord carries replies to people on Discord: DMs over the gateway, and
-// the slash commands and components. It is a thin adapter over a Responder.
+// the slash commands and components. It is a thin adapter over a bot.Responder.
 type Discord struct {
 	cfg     DiscordConfig
 	s       *discordgo.Session
-	r       *Responder
+	r       *bot.Responder
 	log     *slog.Logger
 	limits  *RateLimiter
 	wg      sync.WaitGroup
@@ -81,7 +83,7 @@ type Discord struct {
 func (d *Discord) Interactions() *Interactions { return d.ix }
 
 // NewDiscord prepares a session; Run connects it.
-func NewDiscord(cfg DiscordConfig, r *Responder, log *slog.Logger) (*Discord, error) {
+func NewDiscord(cfg DiscordConfig, r *bot.Responder, log *slog.Logger) (*Discord, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -111,7 +113,7 @@ func NewDiscord(cfg DiscordConfig, r *Responder, log *slog.Logger) (*Discord, er
 	s.AddHandler(d.onMessage)
 	s.AddHandler(d.onInteraction)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
-		d.log.Warn("gateway disconnected", slog.String(LogEvent, "disconnect"))
+		d.log.Warn("gateway disconnected", slog.String(bot.LogEvent, "disconnect"))
 	})
 	return d, nil
 }
@@ -162,7 +164,7 @@ func (d *Discord) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
-	d.log.Info("connected", slog.String(LogEvent, "connected"))
+	d.log.Info("connected", slog.String(bot.LogEvent, "connected"))
 	if err := d.registerCommands(); err != nil {
 		d.s.Close()
 		return err
@@ -181,10 +183,10 @@ func (d *Discord) Close() error {
 		select {
 		case <-done:
 		case <-time.After(d.cfg.ShutdownWait):
-			d.log.Warn("shutdown: replies still in flight were abandoned", slog.String(LogEvent, "shutdown"))
+			d.log.Warn("shutdown: replies still in flight were abandoned", slog.String(bot.LogEvent, "shutdown"))
 		}
 		err = d.s.Close()
-		d.log.Info("disconnected", slog.String(LogEvent, "closed"))
+		d.log.Info("disconnected", slog.String(bot.LogEvent, "closed"))
 	})
 	return err
 }
@@ -201,7 +203,7 @@ func (d *Discord) begin() bool {
 }
 
 func (d *Discord) onReady(_ *discordgo.Session, _ *discordgo.Ready) {
-	d.log.Info("gateway ready", slog.String(LogEvent, "ready"))
+	d.log.Info("gateway ready", slog.String(bot.LogEvent, "ready"))
 }
 
 // Commands are the slash commands, usable in servers, in the bot's DMs and,
@@ -215,7 +217,7 @@ func Commands() []*discordgo.ApplicationCommand {
 	}
 	return []*discordgo.ApplicationCommand{
 		{Name: "ask", Description: "Ask a private question: only you see the answer", Contexts: contexts, IntegrationTypes: installs,
-			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, in your own words", Required: true, MaxLength: MaxQuestionRunes}}},
+			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question, in your own words", Required: true, MaxLength: knowledge.MaxQuestionRunes}}},
 		{Name: "topics", Description: "Browse the answers by theme, without typing anything", Contexts: contexts, IntegrationTypes: installs},
 		{Name: "privacy", Description: "What this bot stores about you (nothing) and how private it is", Contexts: contexts, IntegrationTypes: installs},
 		{Name: "help", Description: "What this bot can and cannot do", Contexts: contexts, IntegrationTypes: installs},
@@ -291,10 +293,10 @@ func (d *Discord) send(channelID string, msg *discordgo.MessageSend) {
 		if !errors.As(err, &rest) || rest.Response == nil || rest.Response.StatusCode < 500 {
 			break
 		}
-		d.log.Warn("send failed, retrying", slog.String(LogEvent, "send-retry"), slog.Int("status", rest.Response.StatusCode))
+		d.log.Warn("send failed, retrying", slog.String(bot.LogEvent, "send-retry"), slog.Int("status", rest.Response.StatusCode))
 	}
-	d.r.Metrics.discordError(restErrorKind(err))
-	d.log.Error("send failed", slog.String(LogEvent, "send-failed"), slog.String(LogError, restErrorKind(err)))
+	d.r.Metrics.DiscordError(restErrorKind(err))
+	d.log.Error("send failed", slog.String(bot.LogEvent, "send-failed"), slog.String(bot.LogError, restErrorKind(err)))
 }
 
 type messageCreate struct {
@@ -324,7 +326,7 @@ func restErrorKind(err error) string {
 // recoverAndLog turns a panic in a handler into a log line without content.
 func (d *Discord) recoverAndLog(where string) {
 	if v := recover(); v != nil {
-		d.log.Error("handler panicked", slog.String(LogEvent, where), slog.String(LogError, fmt.Sprintf("%T", v)))
+		d.log.Error("handler panicked", slog.String(bot.LogEvent, where), slog.String(bot.LogError, fmt.Sprintf("%T", v)))
 	}
 }
 
@@ -336,8 +338,8 @@ func (d *Discord) onInteraction(s *discordgo.Session, i *discordgo.InteractionCr
 	resp, after := d.ix.Handle(i.Interaction)
 	if resp != nil {
 		if err := s.InteractionRespond(i.Interaction, resp); err != nil {
-			d.r.Metrics.discordError(restErrorKind(err))
-			d.log.Error("interaction response failed", slog.String(LogEvent, "respond"), slog.String(LogError, restErrorKind(err)))
+			d.r.Metrics.DiscordError(restErrorKind(err))
+			d.log.Error("interaction response failed", slog.String(bot.LogEvent, "respond"), slog.String(bot.LogError, restErrorKind(err)))
 			return
 		}
 	}

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/knowledge"
 )
 
@@ -16,7 +17,7 @@ import (
 // interaction into the response to send, so the gateway and the HTTP
 // endpoint share it; everything a click needs travels in its custom ID.
 type Interactions struct {
-	Responder *Responder
+	Responder *bot.Responder
 	// Limits is the per-person question budget (nil: no limit).
 	Limits *RateLimiter
 	// REST deletes the bot's own messages after a response (nil: no deletes).
@@ -25,7 +26,7 @@ type Interactions struct {
 	// Moderation handles the /faq commands and their modals, when set.
 	Moderation InteractionHandler
 	// Tally counts replies for the statistics (nil: not counted).
-	Tally *Tally
+	Tally *bot.Tally
 }
 
 // InteractionHandler answers the interactions it owns; ok is false for the
@@ -46,7 +47,7 @@ func (h *Interactions) log() *slog.Logger {
 func (h *Interactions) Handle(i *discordgo.Interaction) (resp *discordgo.InteractionResponse, after func()) {
 	defer func() {
 		if v := recover(); v != nil {
-			h.log().Error("interaction handler panicked", slog.String(LogEvent, "interaction"), slog.String(LogError, fmt.Sprintf("%T", v)))
+			h.log().Error("interaction handler panicked", slog.String(bot.LogEvent, "interaction"), slog.String(bot.LogError, fmt.Sprintf("%T", v)))
 			resp, after = message(&discordgo.InteractionResponseData{Content: apologyText}), nil
 		}
 	}()
@@ -191,7 +192,7 @@ func (h *Interactions) deleteReply(i *discordgo.Interaction) (*discordgo.Interac
 	channel, msg := i.ChannelID, i.Message.ID
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, func() {
 		if err := h.REST.ChannelMessageDelete(channel, msg); err != nil {
-			h.log().Error("delete failed", slog.String(LogEvent, "delete"), slog.String(LogError, restErrorKind(err)))
+			h.log().Error("delete failed", slog.String(bot.LogEvent, "delete"), slog.String(bot.LogError, restErrorKind(err)))
 		}
 	}
 }

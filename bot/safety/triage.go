@@ -1,4 +1,4 @@
-package bot
+package safety
 
 import (
 	"strings"
@@ -48,8 +48,8 @@ type element struct {
 	age    int         // 1: {minor}, 2: {adult-age}
 }
 
-// NewTriage compiles the rules of a validated corpus.
-func NewTriage(r knowledge.TriageRules) *Triage {
+// New compiles the rules of a validated corpus.
+func New(r knowledge.TriageRules) *Triage {
 	t := &Triage{rules: r, crisis: map[string][]compiled{}, decline: map[string][]compiled{}, negations: map[string]bool{}}
 	lists := map[string][][]element{}
 	for name, items := range r.Lists {

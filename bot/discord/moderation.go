@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -21,7 +22,7 @@ import (
 // clicks that write to the store (shared questions, feedback). Moderators
 // are not anonymous (every change is audited); askers are.
 type Moderation struct {
-	Responder *Responder
+	Responder *bot.Responder
 	// Dir is the writable corpus; nil when the embedded corpus is served
 	// (read-only: edits are refused with an explanation).
 	Dir *knowledge.Dir
@@ -424,7 +425,7 @@ func (m *Moderation) audit(i *discordgo.Interaction, entry, action string) {
 		return
 	}
 	if err := m.Store.Audit(context.Background(), store.AuditRecord{ModeratorID: UserID(i), EntryID: entry, Action: action, At: m.now()}); err != nil {
-		m.log().Error("audit", slog.String(LogEvent, "audit"), slog.String(LogError, err.Error()))
+		m.log().Error("audit", slog.String(bot.LogEvent, "audit"), slog.String(bot.LogError, err.Error()))
 	}
 }
 
@@ -555,7 +556,7 @@ func (m *Moderation) stats(i *discordgo.Interaction, days int) (*discordgo.Inter
 			Files: []*discordgo.File{{Name: "questions-per-day.png", ContentType: "image/png", Reader: &png}},
 		})
 		if err != nil {
-			m.log().Error("stats chart", slog.String(LogEvent, "stats-chart"), slog.String(LogError, restErrorKind(err)))
+			m.log().Error("stats chart", slog.String(bot.LogEvent, "stats-chart"), slog.String(bot.LogError, restErrorKind(err)))
 		}
 	}
 }
@@ -571,7 +572,7 @@ func (m *Moderation) shareGap(i *discordgo.Interaction) *discordgo.InteractionRe
 		return text("There was no question to share.")
 	}
 	if err := m.Store.ShareGap(context.Background(), q, m.now()); err != nil {
-		m.log().Error("share gap", slog.String(LogEvent, "share-gap"), slog.String(LogError, "store"))
+		m.log().Error("share gap", slog.String(bot.LogEvent, "share-gap"), slog.String(bot.LogError, "store"))
 		return text("Sorry, that could not be shared right now.")
 	}
 	return text("Thank you. Only the question as shown, and today's date, were shared with the moderators: nothing about you.")
@@ -583,7 +584,7 @@ func (m *Moderation) feedback(i *discordgo.Interaction, custom string) *discordg
 	if m.Store != nil {
 		if _, ok := m.Responder.Library().Corpus.Entry(entry); ok {
 			if err := m.Store.CountFeedback(context.Background(), entry, helpful, m.now()); err != nil {
-				m.log().Error("feedback", slog.String(LogEvent, "feedback"), slog.String(LogError, "store"))
+				m.log().Error("feedback", slog.String(bot.LogEvent, "feedback"), slog.String(bot.LogError, "store"))
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package bot_test
+package discord_test
 
 import (
 	"encoding/json"
@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -209,17 +208,4 @@ func (f *fakeDiscord) reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests = nil
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(tb testing.TB, what string, cond func() bool) {
-	tb.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	tb.Fatalf("timed out waiting for %s", what)
 }

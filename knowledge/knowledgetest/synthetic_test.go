@@ -1,4 +1,4 @@
-package knowledge_test
+package knowledgetest_test
 
 import (
 	"bytes"
@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 func TestSyntheticLoads(t *testing.T) {
 	const n = 1000
-	fsys, err := knowledge.Synthetic(n, 1)
+	fsys, err := knowledgetest.Synthetic(n, 1)
 	if err != nil {
 		t.Fatalf("Synthetic: %v", err)
 	}
@@ -34,11 +35,11 @@ func TestSyntheticLoads(t *testing.T) {
 // TestSyntheticDeterministic checks that a corpus depends only on its seed
 // and that a smaller one is part of a larger one.
 func TestSyntheticDeterministic(t *testing.T) {
-	small, err := knowledge.Synthetic(200, 7)
+	small, err := knowledgetest.Synthetic(200, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
-	large, err := knowledge.Synthetic(300, 7)
+	large, err := knowledgetest.Synthetic(300, 7)
 	if err != nil {
 		t.Fatal(err)
 	}

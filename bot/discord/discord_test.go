@@ -1,4 +1,4 @@
-package bot_test
+package discord_test
 
 import (
 	"bytes"
@@ -14,7 +14,10 @@ import (
 	"time"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/bottest"
+	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/index"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // syncBuffer is a log sink safe for concurrent writes.
@@ -44,7 +47,7 @@ func startBot(t *testing.T) (*fakeDiscord, *syncBuffer) {
 
 // startBotWith runs the bot on lib (nil: the embedded corpus) and lets
 // setup add to it (moderation) before it connects.
-func startBotWith(t *testing.T, lib *bot.Library, setup func(d *bot.Discord, r *bot.Responder)) (*fakeDiscord, *syncBuffer) {
+func startBotWith(t *testing.T, lib *bot.Library, setup func(d *discord.Discord, r *bot.Responder)) (*fakeDiscord, *syncBuffer) {
 	t.Helper()
 	baseline := runtime.NumGoroutine()
 	f := newFakeDiscord(t)
@@ -52,13 +55,13 @@ func startBotWith(t *testing.T, lib *bot.Library, setup func(d *bot.Discord, r *
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if lib == nil {
 		var err error
-		lib, err = bot.NewLibrary(mustDefaultCorpus(t), index.DefaultOptions())
+		lib, err = bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	r := bot.NewResponder(lib, log)
-	d, err := bot.NewDiscord(bot.DiscordConfig{Token: "test-token", API: f.URL(), Burst: 5, Refill: time.Hour, Moderation: setup != nil}, r, log)
+	d, err := discord.NewDiscord(discord.DiscordConfig{Token: "test-token", API: f.URL(), Burst: 5, Refill: time.Hour, Moderation: setup != nil}, r, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +98,7 @@ func startBotWith(t *testing.T, lib *bot.Library, setup func(d *bot.Discord, r *
 			t.Errorf("%d goroutines after shutdown, %d before start:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
 		}
 	})
-	waitFor(t, "commands registered", func() bool { return len(f.sent(http.MethodPut, "/commands")) == 1 })
+	bottest.WaitFor(t, "commands registered", func() bool { return len(f.sent(http.MethodPut, "/commands")) == 1 })
 	return f, logs
 }
 
@@ -143,7 +146,7 @@ func TestDiscord(t *testing.T) {
 
 	t.Run("DM gets exactly one sourced reply", func(t *testing.T) {
 		dm(f, "u1", "is sex therapy confidential")
-		waitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u1")) >= 1 })
+		bottest.WaitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u1")) >= 1 })
 		time.Sleep(50 * time.Millisecond)
 		got := messagesTo(f, "dm-u1")
 		if len(got) != 1 {
@@ -173,7 +176,7 @@ func TestDiscord(t *testing.T) {
 		f.dispatch("MESSAGE_CREATE", map[string]any{"id": "b3", "channel_id": "guild-chan", "guild_id": "42", "content": "is sex therapy confidential",
 			"author": map[string]any{"id": "u2", "username": "someone"}})
 		dm(f, "u2b", "what is sensate focus") // a marker that the events before it were handled
-		waitFor(t, "marker reply", func() bool { return len(messagesTo(f, "dm-u2b")) == 1 })
+		bottest.WaitFor(t, "marker reply", func() bool { return len(messagesTo(f, "dm-u2b")) == 1 })
 		for _, ch := range []string{"dm-bot", "dm-self", "guild-chan"} {
 			if n := len(messagesTo(f, ch)); n != 0 {
 				t.Errorf("%s got %d replies, want 0", ch, n)
@@ -183,7 +186,7 @@ func TestDiscord(t *testing.T) {
 
 	t.Run("crisis DM gets the crisis reply", func(t *testing.T) {
 		dm(f, "u3", "i want to k1ll mys3lf")
-		waitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u3")) == 1 })
+		bottest.WaitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u3")) == 1 })
 		e := embedOf(t, messagesTo(f, "dm-u3")[0])
 		if !strings.Contains(fmt.Sprint(e["description"]), "988") {
 			t.Errorf("crisis reply lacks 988: %v", e["description"])
@@ -207,7 +210,7 @@ func TestDiscord(t *testing.T) {
 					d[k] = v
 				}
 				f.dispatch("INTERACTION_CREATE", d)
-				waitFor(t, "callback", func() bool { return len(f.sent(http.MethodPost, "/interactions/"+iid+"/")) == 1 })
+				bottest.WaitFor(t, "callback", func() bool { return len(f.sent(http.MethodPost, "/interactions/"+iid+"/")) == 1 })
 				cb := f.sent(http.MethodPost, "/interactions/"+iid+"/")[0].Body
 				data := cb["data"].(map[string]any)
 				if flags, _ := data["flags"].(float64); int(flags)&64 == 0 {
@@ -223,7 +226,7 @@ func TestDiscord(t *testing.T) {
 			"channel_id": "dm-u6", "user": map[string]any{"id": "u6"},
 			"message": map[string]any{"id": "m-old", "channel_id": "dm-u6"},
 			"data":    map[string]any{"custom_id": "alt", "component_type": 3, "values": []any{"vaginismus"}}})
-		waitFor(t, "alt callback", func() bool { return len(f.sent(http.MethodPost, "/interactions/i-alt/")) == 1 })
+		bottest.WaitFor(t, "alt callback", func() bool { return len(f.sent(http.MethodPost, "/interactions/i-alt/")) == 1 })
 		data := f.sent(http.MethodPost, "/interactions/i-alt/")[0].Body["data"].(map[string]any)
 		if !strings.Contains(strings.ToLower(fmt.Sprint(data["embeds"])), "vaginismus") {
 			t.Errorf("alt did not show the vaginismus entry: %v", data["embeds"])
@@ -232,12 +235,12 @@ func TestDiscord(t *testing.T) {
 			"channel_id": "dm-u6", "user": map[string]any{"id": "u6"},
 			"message": map[string]any{"id": "m-old", "channel_id": "dm-u6"},
 			"data":    map[string]any{"custom_id": "del", "component_type": 2}})
-		waitFor(t, "delete", func() bool { return len(f.sent(http.MethodDelete, "/channels/dm-u6/messages/m-old")) == 1 })
+		bottest.WaitFor(t, "delete", func() bool { return len(f.sent(http.MethodDelete, "/channels/dm-u6/messages/m-old")) == 1 })
 	})
 
 	t.Run("mentions and markdown cannot ping or be echoed", func(t *testing.T) {
 		dm(f, "u7", "@everyone <@123> **bold** what is vaginismus")
-		waitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u7")) == 1 })
+		bottest.WaitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u7")) == 1 })
 		r := messagesTo(f, "dm-u7")[0]
 		assertNoMentions(t, r.Body)
 		raw, _ := json.Marshal(r.Body)
@@ -256,7 +259,7 @@ func TestDiscord(t *testing.T) {
 			}
 		}
 		dm(f, "u8end", "what is vaginismus")
-		waitFor(t, "marker", func() bool { return len(messagesTo(f, "dm-u8end")) == 1 })
+		bottest.WaitFor(t, "marker", func() bool { return len(messagesTo(f, "dm-u8end")) == 1 })
 		if got := len(messagesTo(f, "dm-u8")); got != 6 {
 			t.Errorf("flooding user got %d messages, want 5 answers + 1 notice", got)
 		}
@@ -267,13 +270,13 @@ func TestDiscord(t *testing.T) {
 
 	t.Run("reconnect mid-conversation: next DM answered once", func(t *testing.T) {
 		f.dropConnection()
-		waitFor(t, "reconnect", func() bool {
+		bottest.WaitFor(t, "reconnect", func() bool {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			return f.conn != nil
 		})
 		dm(f, "u10", "what is vaginismus")
-		waitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u10")) >= 1 })
+		bottest.WaitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u10")) >= 1 })
 		time.Sleep(100 * time.Millisecond)
 		if n := len(messagesTo(f, "dm-u10")); n != 1 {
 			t.Errorf("replies after reconnect = %d, want 1", n)
@@ -285,12 +288,12 @@ func TestDiscord(t *testing.T) {
 		f.failNext = []int{http.StatusTooManyRequests}
 		f.mu.Unlock()
 		dm(f, "u11", "what is vaginismus")
-		waitFor(t, "reply after 429", func() bool { return len(messagesTo(f, "dm-u11")) >= 1 })
+		bottest.WaitFor(t, "reply after 429", func() bool { return len(messagesTo(f, "dm-u11")) >= 1 })
 		f.mu.Lock()
 		f.failNext = []int{599} // created, then a 500: the retry must not duplicate
 		f.mu.Unlock()
 		dm(f, "u12", "what is vaginismus")
-		waitFor(t, "reply after 500", func() bool { return len(messagesTo(f, "dm-u12")) >= 1 })
+		bottest.WaitFor(t, "reply after 500", func() bool { return len(messagesTo(f, "dm-u12")) >= 1 })
 		time.Sleep(1500 * time.Millisecond)
 		if n := len(messagesTo(f, "dm-u11")); n != 1 {
 			t.Errorf("after 429: %d replies, want 1", n)
@@ -313,7 +316,7 @@ func TestDiscord(t *testing.T) {
 			}(p)
 		}
 		wg.Wait()
-		waitFor(t, "all replies", func() bool { return len(f.sent(http.MethodPost, "/channels/dm-load")) >= 300 })
+		bottest.WaitFor(t, "all replies", func() bool { return len(f.sent(http.MethodPost, "/channels/dm-load")) >= 300 })
 		time.Sleep(200 * time.Millisecond)
 		for p := 0; p < 50; p++ {
 			if n := len(messagesTo(f, fmt.Sprintf("dm-load%d", p))); n != 6 {

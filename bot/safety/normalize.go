@@ -1,10 +1,11 @@
-package bot
+package safety
 
 import (
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/confidant-bot/confidant/knowledge"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -41,7 +42,7 @@ var ageSuffixes = map[string]bool{"yo": true, "y": true, "yr": true, "yrs": true
 // dropped ("s.u.i.c.i.d.e", "don't"), runs of letters typed one by one
 // joined, and repeated letters collapsed ("sooo" → "so", "kill" → "kil").
 func fold(s string) []token {
-	s, _ = Clean(s)
+	s, _ = knowledge.Clean(s)
 	s = strings.ToLower(s)
 	s = strings.Map(func(r rune) rune {
 		if c, ok := confusables[r]; ok {

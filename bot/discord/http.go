@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/confidant-bot/confidant/bot"
 )
 
 // HTTP interactions: Discord posts each slash command and click to this
@@ -98,7 +99,7 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxInteractionBody)
 	if !s.fresh(r.Header.Get("X-Signature-Timestamp")) || !discordgo.VerifyInteraction(r, s.PublicKey) {
-		s.log().Warn("interaction refused: bad signature or stale timestamp", slog.String(LogEvent, "http-unauthorized"))
+		s.log().Warn("interaction refused: bad signature or stale timestamp", slog.String(bot.LogEvent, "http-unauthorized"))
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
@@ -115,7 +116,7 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 	resp, after := s.Interactions.Handle(&i)
 	w.Header().Set("Content-Type", "application/json")
 	if err := json.NewEncoder(w).Encode(resp); err != nil {
-		s.log().Error("write interaction response", slog.String(LogEvent, "http-write"), slog.String(LogError, "transport"))
+		s.log().Error("write interaction response", slog.String(bot.LogEvent, "http-write"), slog.String(bot.LogError, "transport"))
 		return
 	}
 	if after != nil {
@@ -144,7 +145,7 @@ func (s *HTTPServer) Serve(ctx context.Context, addr string) error {
 		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	s.log().Info("http listening", slog.String(LogEvent, "http-listen"), slog.String("addr", addr))
+	s.log().Info("http listening", slog.String(bot.LogEvent, "http-listen"), slog.String("addr", addr))
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http: %w", err)

@@ -1,4 +1,4 @@
-package bot_test
+package discord_test
 
 import (
 	"context"
@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/bottest"
+	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 type modFixture struct {
@@ -30,26 +33,26 @@ type modFixture struct {
 
 func startModeratedBot(t *testing.T) *modFixture {
 	t.Helper()
-	m := &modFixture{dir: copyDefaultCorpus(t), dbDir: t.TempDir()}
+	m := &modFixture{dir: knowledgetest.CopyDefault(t), dbDir: t.TempDir()}
 	db, err := store.Open(filepath.Join(m.dbDir, "confidant.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.db = db
 	t.Cleanup(func() { m.db.Close() })
-	rl := newReloader(t, m.dir)
+	rl := bottest.NewReloader(t, m.dir)
 	corpusDir, err := knowledge.OpenDir(m.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.f, _ = startBotWith(t, rl.Responder.Library(), func(d *bot.Discord, r *bot.Responder) {
+	m.f, _ = startBotWith(t, rl.Responder.Library(), func(d *discord.Discord, r *bot.Responder) {
 		rl.Responder = r
 		r.ShareGaps = true
 		m.r = r
 		m.tally = &bot.Tally{Recorder: db}
 		ix := d.Interactions()
 		ix.Tally = m.tally
-		ix.Moderation = &bot.Moderation{Responder: r, Dir: corpusDir, Reload: rl.Reload, Store: db, ModeratorRole: "role-mod", REST: d.Session()}
+		ix.Moderation = &discord.Moderation{Responder: r, Dir: corpusDir, Reload: rl.Reload, Store: db, ModeratorRole: "role-mod", REST: d.Session()}
 	})
 	return m
 }
@@ -64,7 +67,7 @@ func (m *modFixture) interact(t *testing.T, d map[string]any) map[string]any {
 		d["channel_id"] = "mod-chan"
 	}
 	m.f.dispatch("INTERACTION_CREATE", d)
-	waitFor(t, "callback "+id, func() bool { return len(m.f.sent(http.MethodPost, "/interactions/"+id+"/")) == 1 })
+	bottest.WaitFor(t, "callback "+id, func() bool { return len(m.f.sent(http.MethodPost, "/interactions/"+id+"/")) == 1 })
 	return m.f.sent(http.MethodPost, "/interactions/"+id+"/")[0].Body
 }
 
@@ -166,7 +169,7 @@ func TestModeration(t *testing.T) {
 			t.Fatalf("save: %q", content(body))
 		}
 		dm(m.f, "asker1", "what happens at a pelvic floor physio appointment")
-		waitFor(t, "reply", func() bool { return len(messagesTo(m.f, "dm-asker1")) == 1 })
+		bottest.WaitFor(t, "reply", func() bool { return len(messagesTo(m.f, "dm-asker1")) == 1 })
 		e := embedOf(t, messagesTo(m.f, "dm-asker1")[0])
 		if e["title"] != "What does a pelvic floor physical therapist do?" {
 			t.Errorf("DM answered with %v, want the new entry", e["title"])
@@ -246,7 +249,7 @@ func TestModeration(t *testing.T) {
 	t.Run("shared questions: scrubbed, grouped; unshared never stored", func(t *testing.T) {
 		share := func(user, question string) {
 			dm(m.f, user, question)
-			waitFor(t, "fallback", func() bool { return len(messagesTo(m.f, "dm-"+user)) == 1 })
+			bottest.WaitFor(t, "fallback", func() bool { return len(messagesTo(m.f, "dm-"+user)) == 1 })
 			reply := messagesTo(m.f, "dm-"+user)[0].Body
 			if !strings.Contains(fmt.Sprint(reply["embeds"]), "as it would be shared") {
 				t.Fatalf("no share offer in %v", reply["embeds"])
@@ -262,7 +265,7 @@ func TestModeration(t *testing.T) {
 		share("gap4", "how do I fix my bike chain, call 555-123-4567")
 		share("gap2", "What is the best protein powder for bulking?? <@123456789012345678>")
 		dm(m.f, "gap3", "recommend a gaming laptop under 1000 dollars")
-		waitFor(t, "unshared fallback", func() bool { return len(messagesTo(m.f, "dm-gap3")) == 1 })
+		bottest.WaitFor(t, "unshared fallback", func() bool { return len(messagesTo(m.f, "dm-gap3")) == 1 })
 		c := content(m.interact(t, faq(moderator, []string{"gaps", "list"}, nil)))
 		for _, bad := range []string{"joe@example.com", "555-123-4567", "123456789012345678", "laptop"} {
 			if strings.Contains(c, bad) {
@@ -278,7 +281,7 @@ func TestModeration(t *testing.T) {
 		for i := 0; i < 3; i++ {
 			dm(m.f, fmt.Sprintf("stat%d", i), "is sex therapy confidential")
 		}
-		waitFor(t, "replies", func() bool { return len(messagesTo(m.f, "dm-stat2")) == 1 })
+		bottest.WaitFor(t, "replies", func() bool { return len(messagesTo(m.f, "dm-stat2")) == 1 })
 		m.interact(t, map[string]any{"type": 3, "channel_id": "dm-stat0", "user": map[string]any{"id": "stat0"},
 			"message": map[string]any{"id": "m2", "channel_id": "dm-stat0"},
 			"data":    map[string]any{"custom_id": "fb:0:confidentiality", "component_type": 2}})
@@ -287,7 +290,7 @@ func TestModeration(t *testing.T) {
 		if !strings.Contains(c, "questions") || !strings.Contains(c, "confidentiality") {
 			t.Errorf("/faq stats: %q", c)
 		}
-		waitFor(t, "chart follow-up", func() bool { return len(m.f.sent(http.MethodPost, "/webhooks/900/")) >= 1 })
+		bottest.WaitFor(t, "chart follow-up", func() bool { return len(m.f.sent(http.MethodPost, "/webhooks/900/")) >= 1 })
 		before, err := m.db.Stats(context.Background(), time.Now().AddDate(0, 0, -1))
 		if err != nil {
 			t.Fatal(err)

@@ -1,14 +1,19 @@
-package knowledge
+package knowledgetest
 
 import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
 	"testing/fstest"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/confidant-bot/confidant/knowledge"
 )
 
 // Synthetic returns a corpus directory of n entries for benchmarks, made
@@ -25,7 +30,7 @@ import (
 // words appear, every word's document frequency grows with n: a harder
 // case for search than a real corpus of that size.
 func Synthetic(n int, seed uint64) (fs.FS, error) {
-	base, _, err := Default()
+	base, _, err := knowledge.Default()
 	if err != nil {
 		return nil, fmt.Errorf("embedded corpus: %w", err)
 	}
@@ -37,7 +42,7 @@ func Synthetic(n int, seed uint64) (fs.FS, error) {
 	for i := 0; i < n; i++ {
 		if i < len(base.Entries) {
 			e := base.Entries[i]
-			data, err := fs.ReadFile(defaultFS, e.File)
+			data, err := fs.ReadFile(knowledge.DefaultFS(), e.File)
 			if err != nil {
 				return nil, err
 			}
@@ -47,7 +52,7 @@ func Synthetic(n int, seed uint64) (fs.FS, error) {
 		rng := rand.New(rand.NewPCG(seed, uint64(i)))
 		b := i % len(base.Entries)
 		id := fmt.Sprintf("%s-%05d", base.Entries[b].ID, i)
-		name := EntriesDir + "/" + id + ".md"
+		name := knowledge.EntriesDir + "/" + id + ".md"
 		fsys[name] = &fstest.MapFile{Data: variant(rng, id, base.Entries, units, b)}
 	}
 	return fsys, nil
@@ -112,12 +117,12 @@ func splitBody(body string) []bodyUnit {
 }
 
 // variant writes one synthetic entry based on entries[b].
-func variant(rng *rand.Rand, id string, entries []*Entry, units [][]bodyUnit, b int) []byte {
+func variant(rng *rand.Rand, id string, entries []*knowledge.Entry, units [][]bodyUnit, b int) []byte {
 	e := entries[b]
 	other := func() int { return rng.IntN(len(entries)) }
 
 	var qs []string
-	for _, j := range rng.Perm(len(e.Questions))[:MinQuestions+rng.IntN(len(e.Questions)-MinQuestions+1)] {
+	for _, j := range rng.Perm(len(e.Questions))[:knowledge.MinQuestions+rng.IntN(len(e.Questions)-knowledge.MinQuestions+1)] {
 		qs = append(qs, reword(rng, e.Questions[j]))
 	}
 	if rng.IntN(3) == 0 {
@@ -141,7 +146,7 @@ func variant(rng *rand.Rand, id string, entries []*Entry, units [][]bodyUnit, b 
 	used := map[[2]int]bool{}
 	pick := func(src, j int) {
 		u := units[src][j]
-		if !used[[2]int{src, j}] && words+u.words <= MaxBodyWords-10 {
+		if !used[[2]int{src, j}] && words+u.words <= knowledge.MaxBodyWords-10 {
 			used[[2]int{src, j}] = true
 			chosen = append(chosen, u)
 			words += u.words
@@ -155,7 +160,7 @@ func variant(rng *rand.Rand, id string, entries []*Entry, units [][]bodyUnit, b 
 		}
 		pick(src, rng.IntN(len(units[src])))
 	}
-	for j := 0; words < MinBodyWords && j < len(units[b]); j++ { // not reached with the real entries
+	for j := 0; words < knowledge.MinBodyWords && j < len(units[b]); j++ { // not reached with the real entries
 		pick(b, j)
 	}
 
@@ -255,17 +260,50 @@ func BenchWanted(n int, benchPattern, large string) bool {
 
 // LoadSized loads the embedded corpus (n == 0) or a synthetic one of n
 // entries made with seed 1.
-func LoadSized(n int) (*Corpus, error) {
-	fsys := DefaultFS()
+func LoadSized(n int) (*knowledge.Corpus, error) {
+	fsys := knowledge.DefaultFS()
 	if n > 0 {
 		var err error
 		if fsys, err = Synthetic(n, 1); err != nil {
 			return nil, fmt.Errorf("synthetic corpus of %d: %w", n, err)
 		}
 	}
-	c, _, err := Load(fsys)
+	c, _, err := knowledge.Load(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("load corpus of %d entries: %w", n, err)
 	}
 	return c, nil
+}
+
+// MustDefault is the embedded corpus; the test fails if it does not load.
+func MustDefault(tb testing.TB) *knowledge.Corpus {
+	tb.Helper()
+	c, _, err := knowledge.Default()
+	if err != nil {
+		tb.Fatalf("load embedded corpus: %v", err)
+	}
+	return c
+}
+
+// CopyDefault writes the embedded corpus into a new directory.
+func CopyDefault(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	err := fs.WalkDir(knowledge.DefaultFS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, p), 0o755)
+		}
+		b, err := fs.ReadFile(knowledge.DefaultFS(), p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir
 }

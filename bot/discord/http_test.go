@@ -1,4 +1,4 @@
-package bot_test
+package discord_test
 
 import (
 	"bytes"
@@ -16,8 +16,9 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/bottest"
+	"github.com/confidant-bot/confidant/bot/discord"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // countingHandler records that an interaction reached the handlers.
@@ -44,8 +45,8 @@ func newHTTPFixture(t *testing.T) *httpFixture {
 	}
 	f := &httpFixture{priv: priv, now: time.Unix(1_800_000_000, 0), seen: &countingHandler{}, ready: &atomic.Bool{}}
 	f.ready.Store(true)
-	s := &bot.HTTPServer{
-		Interactions: &bot.Interactions{Responder: mustResponder(t), Moderation: f.seen},
+	s := &discord.HTTPServer{
+		Interactions: &discord.Interactions{Responder: bottest.MustResponder(t), Moderation: f.seen},
 		PublicKey:    pub,
 		Now:          func() time.Time { return f.now },
 		Ready: func(context.Context) error {
@@ -156,7 +157,7 @@ func TestHTTPInteractions(t *testing.T) {
 		}
 	})
 	t.Run("oversized body refused before parsing", func(t *testing.T) {
-		big := `{"pad":"` + strings.Repeat("x", bot.MaxInteractionBody) + `"}`
+		big := `{"pad":"` + strings.Repeat("x", discord.MaxInteractionBody) + `"}`
 		resp := f.post(t, big, f.now, true, false)
 		if resp.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Errorf("status %d, want 413", resp.StatusCode)
@@ -194,7 +195,7 @@ func ioNop(s string) nopCloser { return nopCloser{bytes.NewReader([]byte(s))} }
 
 func mustCorpusEntryTitle(tb testing.TB, id string) string {
 	tb.Helper()
-	e, ok := mustDefaultCorpus(tb).Entry(id)
+	e, ok := knowledgetest.MustDefault(tb).Entry(id)
 	if !ok {
 		tb.Fatalf("no entry %q", id)
 	}

@@ -1,4 +1,4 @@
-package bot_test
+package safety_test
 
 import (
 	"bufio"
@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/confidant-bot/confidant/bot"
-	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/bot/safety"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // triageCase is one row of testdata/triage-cases.tsv.
@@ -18,7 +18,7 @@ type triageCase struct {
 
 func readTriageCases(tb testing.TB) []triageCase {
 	tb.Helper()
-	f, err := os.Open("../testdata/triage-cases.tsv")
+	f, err := os.Open("../../testdata/triage-cases.tsv")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func readTriageCases(tb testing.TB) []triageCase {
 	return out
 }
 
-func verdictString(v bot.Verdict) string {
+func verdictString(v safety.Verdict) string {
 	if v.Kind == "" {
 		return "pass"
 	}
@@ -51,8 +51,8 @@ func verdictString(v bot.Verdict) string {
 // messages, indirect ones, near-misses that must not trigger, jailbreaks,
 // explicit requests and dosing questions. Every row must get its verdict.
 func TestTriageCases(t *testing.T) {
-	c := mustDefaultCorpus(t)
-	tr := bot.NewTriage(c.Triage)
+	c := knowledgetest.MustDefault(t)
+	tr := safety.New(c.Triage)
 	cases := readTriageCases(t)
 	if len(cases) < 80 {
 		t.Fatalf("triage-cases.tsv has %d cases, want at least 80", len(cases))
@@ -63,13 +63,4 @@ func TestTriageCases(t *testing.T) {
 			t.Errorf("triage-cases.tsv:%d %q\n got %s (pattern %q), want %s (%s)", tc.line, tc.message, got, v.Pattern, tc.want, tc.note)
 		}
 	}
-}
-
-func mustDefaultCorpus(tb testing.TB) *knowledge.Corpus {
-	tb.Helper()
-	c, _, err := knowledge.Default()
-	if err != nil {
-		tb.Fatalf("load embedded corpus: %v", err)
-	}
-	return c
 }
