@@ -9,8 +9,8 @@ const (
 	// ReferralClinic is a sexual-health clinic or family-planning service:
 	// contraception, emergency contraception, STI and HIV testing.
 	ReferralClinic = "clinic"
-	ReferralCrisis              = "crisis"
-	ReferralNone                = "none"
+	ReferralCrisis = "crisis"
+	ReferralNone   = "none"
 	// ReferralGeneral is not for entries: it is what an out-of-scope reply suggests.
 	ReferralGeneral = "general"
 )
