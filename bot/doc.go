@@ -1,5 +1,6 @@
-// Package bot is Confidant's conversation logic: it turns one message into
-// one knowledge.Reply (input cleaning, safety triage, search, the confidence
-// decision) and carries it to people, on the console and on Discord. It is
-// the only package that imports discordgo.
+// Package bot is Confidant's conversation, independent of any chat service:
+// a Responder turns one message into one knowledge.Reply (cleaning, safety
+// triage, search, the confidence decision). It also holds the operations
+// around that conversation: swapping in a reloaded corpus (Reloader) and
+// counting replies for the statistics (Tally). It imports no discordgo.
 package bot

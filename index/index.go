@@ -94,6 +94,10 @@ type Index struct {
 }
 
 // Build indexes every entry of c in one batch.
+//
+// Build is long on purpose: the mapping, the two indexes built concurrently
+// and the term table share one set of locals, and splitting them would pass
+// a dozen values around.
 func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = en.AnalyzerName
@@ -367,47 +371,6 @@ const (
 	maxTypoTerms = 12
 )
 
-// maxCorrections bounds the known words one typo may stand for.
-const maxCorrections = 4
-
-// typoCandidates are corrections of the question's terms that the corpus
-// does not contain: known terms one edit away, with the same first letter.
-// They are matched exactly, at a lower weight; this is much cheaper than
-// bleve's fuzzy queries, which build an automaton per word and field.
-func (ix *Index) typoCandidates(text string) []string {
-	if ix.opts.Fuzzy <= 0 {
-		return nil
-	}
-	var out []string
-	seen := map[string]bool{}
-	typos := 0
-	for _, t := range ix.Analyze(text) {
-		if seen[t] || len(t) < minTypoLen || len(t) > maxTypoLen {
-			continue
-		}
-		seen[t] = true
-		if _, ok := ix.known[t]; ok {
-			continue
-		}
-		if typos++; typos > maxTypoTerms {
-			break
-		}
-		found := 0
-		for l := len(t) - 1; l <= len(t)+1 && found < maxCorrections; l++ {
-			for _, k := range ix.byLen[l] {
-				if k[0] == t[0] && !seen[k] && knowledge.OneEditApart(t, k) {
-					seen[k] = true
-					out = append(out, k)
-					if found++; found == maxCorrections {
-						break
-					}
-				}
-			}
-		}
-	}
-	return out
-}
-
 // fieldQueries match the words of text in one field exactly, and the typo
 // corrections at a lower weight.
 func (ix *Index) fieldQueries(text string, fuzz []string, field string, boost float64) []query.Query {
@@ -453,59 +416,4 @@ func entryOf(askID string) string {
 		return ""
 	}
 	return id
-}
-
-// Coverage is the share of the question's terms (after analysis) that occur
-// in the entry, allowing one typo in words of five letters or more. It is 0
-// for a question with no terms.
-func (ix *Index) Coverage(text, id string) float64 {
-	share, _ := ix.Overlap(text, id)
-	return share
-}
-
-// Overlap returns Coverage and the number of distinct question terms found.
-func (ix *Index) Overlap(text, id string) (float64, int) {
-	set := ix.terms[id]
-	qt := ix.Analyze(text)
-	if len(qt) == 0 || set == nil {
-		return 0, 0
-	}
-	seen := map[string]bool{}
-	total, found := 0, 0
-	for _, t := range qt {
-		t = ix.canonical(t)
-		if seen[t] || genericTerms[t] {
-			continue
-		}
-		seen[t] = true
-		total++
-		if ix.hasTerm(set, t) {
-			found++
-			continue
-		}
-		if len(t) >= 5 {
-			for _, id := range set {
-				if knowledge.OneEditApart(t, ix.words[id]) {
-					found++
-					break
-				}
-			}
-		}
-	}
-	if total == 0 {
-		return 0, 0
-	}
-	return float64(found) / float64(total), found
-}
-
-// genericTerms are analysed words that say nothing about a topic; Coverage
-// ignores them so "what is it going to be like" does not look on topic.
-var genericTerms = map[string]bool{
-	"like": true, "go": true, "get": true, "got": true, "know": true, "want": true, "realli": true,
-	"just": true, "thing": true, "make": true, "think": true, "someth": true, "anyth": true,
-	"lol": true, "ok": true, "okai": true, "yeah": true, "tomorrow": true, "todai": true,
-	"also": true, "even": true, "still": true, "wai": true, "much": true, "mani": true, "lot": true,
-	"ever": true, "actual": true, "kind": true, "sort": true, "stuff": true, "pleas": true,
-	"help": true, "good": true, "best": true, "need": true, "tell": true, "can": true, "u": true,
-	"im": true, "ive": true, "dont": true, "cant": true, "would": true, "could": true, "should": true,
 }

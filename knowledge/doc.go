@@ -4,5 +4,5 @@
 // Reply that the bot renders from them.
 //
 // It imports neither bleve nor discordgo: search lives in package index and
-// Discord in package bot.
+// Discord in package bot/discord.
 package knowledge

@@ -97,6 +97,8 @@ type triageFile struct {
 	} `yaml:"past"`
 }
 
+// parseTriage reads triage.yaml and reports every problem at once. It is
+// long because it is a flat list of checks, one per field of the file.
 func parseTriage(name string, data []byte, r *Report) TriageRules {
 	var tr TriageRules
 	var doc yaml.Node

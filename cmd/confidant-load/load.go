@@ -199,6 +199,8 @@ type sample struct {
 // c.Rate if set, until c.Duration has passed, c.Requests have been sent or
 // ctx ends, then reports. Requests in flight when ctx ends are not counted. It fails only
 // for an invalid configuration.
+// It is long because the workers, the pacing and the report share one
+// set of counters.
 func Run(ctx context.Context, c Config) (Report, error) {
 	if err := c.Validate(); err != nil {
 		return Report{}, err

@@ -58,6 +58,8 @@ func exitCode(err error) int {
 	return 1
 }
 
+// run parses flags, checks them, and runs the load: a flat sequence of
+// steps, long only because each flag is checked with its own message.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("confidant-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)

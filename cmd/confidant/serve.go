@@ -68,6 +68,8 @@ func (c serveConfig) validate() error {
 	return errors.Join(errs...)
 }
 
+// runServe wires the bot: a flat list of construction steps in start-up
+// order, each failing with a named problem.
 func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	fs := newFlagSet("serve", serveUsage, s)
 	dir := corpusFlag(fs, getenv)

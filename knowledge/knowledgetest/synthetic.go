@@ -117,6 +117,7 @@ func splitBody(body string) []bodyUnit {
 }
 
 // variant writes one synthetic entry based on entries[b].
+// It is a long, flat recipe (title, questions, tags, body) kept in one place.
 func variant(rng *rand.Rand, id string, entries []*knowledge.Entry, units [][]bodyUnit, b int) []byte {
 	e := entries[b]
 	other := func() int { return rng.IntN(len(entries)) }

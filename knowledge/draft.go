@@ -1,0 +1,219 @@
+package knowledge
+
+// Drafts: an entry as a moderator types it, rendered to a file and checked
+// as lint checks one.
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Draft is an entry as a moderator types it in a Discord modal.
+type Draft struct {
+	ID        string
+	Title     string
+	Questions []string
+	Answer    string // Markdown
+	Sources   []Source
+	Referral  string
+	Tags      []string
+}
+
+// NewDraft is the draft that renders back to e, to fill an edit form.
+func NewDraft(e *Entry) Draft {
+	return Draft{
+		ID:        e.ID,
+		Title:     e.Title,
+		Questions: append([]string(nil), e.Questions...),
+		Answer:    e.Body,
+		Sources:   append([]Source(nil), e.Sources...),
+		Referral:  e.Referral,
+		Tags:      append([]string(nil), e.Tags...),
+	}
+}
+
+// ParseQuestions reads questions typed one per line. Blank lines and list
+// bullets ("- ", "* ", "• ") are dropped.
+func ParseQuestions(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		q := strings.TrimSpace(line)
+		for _, bullet := range []string{"- ", "* ", "• "} {
+			q = strings.TrimSpace(strings.TrimPrefix(q, bullet))
+		}
+		if q != "" {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// ParseSources reads sources typed one per line as "title | publisher | url"
+// and returns the problems as plain sentences naming the line. The url is
+// the last part and the publisher the one before it, so a page title may
+// itself contain "|". A line with the three parts is kept even when one is
+// wrong, so the moderator's text can be shown back; ValidateDraft reports
+// those problems again.
+func ParseSources(text string) ([]Source, []string) {
+	var out []Source
+	var problems []string
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		n := i + 1
+		parts := strings.Split(line, "|")
+		if len(parts) < 3 {
+			problems = append(problems, fmt.Sprintf("line %d: expected title | publisher | url", n))
+			continue
+		}
+		k := len(parts)
+		s := Source{
+			Title:     strings.TrimSpace(strings.Join(parts[:k-2], "|")),
+			Publisher: strings.TrimSpace(parts[k-2]),
+			URL:       strings.TrimSpace(parts[k-1]),
+		}
+		if s.Title == "" {
+			problems = append(problems, fmt.Sprintf("line %d: the title is empty", n))
+		}
+		if s.Publisher == "" {
+			problems = append(problems, fmt.Sprintf("line %d: the publisher is empty", n))
+		}
+		if msg := checkURL(s.URL); msg != "" {
+			problems = append(problems, fmt.Sprintf("line %d: %s", n, msg))
+		}
+		out = append(out, s)
+	}
+	return out, problems
+}
+
+// FormatSources writes sources the way ParseSources reads them.
+func FormatSources(sources []Source) string {
+	var b strings.Builder
+	for _, s := range sources {
+		fmt.Fprintf(&b, "%s | %s | %s\n", s.Title, s.Publisher, s.URL)
+	}
+	return b.String()
+}
+
+// Render writes the draft as an entry file reviewed on the given day. Every
+// text is double-quoted by the YAML encoder, so a title holding ':', '#' or
+// quotes reads back unchanged. An empty id, title or referral is left out,
+// so that ParseEntry reports the field as missing.
+func (d Draft) Render(reviewed time.Time) []byte {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	field := func(key string, v *yaml.Node) {
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)
+	}
+	for _, f := range []struct{ key, value string }{{"id", d.id()}, {"title", oneLine(d.Title)}} {
+		if f.value != "" {
+			field(f.key, quoted(f.value))
+		}
+	}
+	field("questions", quotedList(d.Questions, 0))
+	field("tags", quotedList(d.Tags, yaml.FlowStyle))
+	if ref := oneLine(d.Referral); ref != "" {
+		field("referral", quoted(ref))
+	}
+	sources := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, s := range d.Sources {
+		sources.Content = append(sources.Content, &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Value: "title"}, quoted(oneLine(s.Title)),
+			{Kind: yaml.ScalarNode, Value: "publisher"}, quoted(oneLine(s.Publisher)),
+			{Kind: yaml.ScalarNode, Value: "url"}, quoted(oneLine(s.URL)),
+		}})
+	}
+	field("sources", sources)
+	field("reviewed", &yaml.Node{Kind: yaml.ScalarNode, Value: reviewed.Format(time.DateOnly)})
+
+	var b bytes.Buffer
+	b.WriteString("---\n")
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(m); err != nil {
+		// A tree of valid UTF-8 strings always encodes.
+		panic(fmt.Sprintf("knowledge: render draft: %v", err))
+	}
+	enc.Close()
+	b.WriteString("---\n")
+	body := strings.ReplaceAll(strings.ToValidUTF8(d.Answer, "\uFFFD"), "\r\n", "\n")
+	b.WriteString(strings.TrimSpace(body))
+	b.WriteString("\n")
+	return b.Bytes()
+}
+
+func (d Draft) id() string { return oneLine(d.ID) }
+
+// file is the draft's path inside the corpus, as load names it.
+func (d Draft) file() string { return EntriesDir + "/" + d.id() + ".md" }
+
+// oneLine makes s a single line of valid UTF-8: line breaks and runs of
+// spaces become one space.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+}
+
+func quoted(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Value: s, Style: yaml.DoubleQuotedStyle}
+}
+
+func quotedList(items []string, style yaml.Style) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Style: style}
+	for _, s := range items {
+		n.Content = append(n.Content, quoted(oneLine(s)))
+	}
+	return n
+}
+
+// ValidateDraft checks a draft for a new entry as lint would check its file
+// in the corpus c: the entry on its own (ParseEntry), then against the other
+// entries (crossCheck): an id already in use, an unknown referral, questions
+// that another entry already has (warnings). Problems name the file the
+// draft would be written to.
+func ValidateDraft(c *Corpus, d Draft, now time.Time) Report {
+	return validateDraft(c, d, now, false)
+}
+
+// ValidateEdit is ValidateDraft for a draft that replaces the entry of the
+// same id.
+func ValidateEdit(c *Corpus, d Draft, now time.Time) Report {
+	return validateDraft(c, d, now, true)
+}
+
+func validateDraft(c *Corpus, d Draft, now time.Time, editing bool) Report {
+	var r Report
+	name := d.file()
+	e := ParseEntry(name, d.id(), d.Render(now), &r)
+	if e == nil || c == nil {
+		r.Sort()
+		return r
+	}
+	prev, exists := c.Entry(e.ID)
+	switch {
+	case !editing && exists:
+		r.errorf(name, e.Line("id"), "id %q is already used by %s: choose another id, or edit that entry", e.ID, prev.File)
+	case editing && !exists && e.ID != "":
+		r.errorf(name, e.Line("id"), "there is no entry %q to edit", e.ID)
+	}
+	entries := make([]*Entry, 0, len(c.Entries)+1)
+	for _, o := range c.Entries {
+		if o.ID != e.ID {
+			entries = append(entries, o)
+		}
+	}
+	// The draft goes last, so a question it shares is reported on it.
+	var cross Report
+	crossCheck(c, append(entries, e), now, &cross)
+	for _, p := range cross.Problems {
+		if p.File == name {
+			r.Add(p)
+		}
+	}
+	r.Sort()
+	return r
+}

@@ -1,0 +1,183 @@
+package knowledge
+
+// Where a retired entry was listed in themes.yaml, so restoring puts it back.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+)
+
+type themePlace struct {
+	Theme    string `yaml:"theme"`
+	Position int    `yaml:"position"`
+}
+
+const retiredThemesHeader = "# Where retired entries were listed in themes.yaml, so that restoring one\n# puts it back. Written by Confidant.\n"
+
+func (d *Dir) retireFromThemes(t *undoLog, id string) error {
+	themesPath := filepath.Join(d.path, ThemesFile)
+	doc, err := readThemes(themesPath)
+	if doc == nil || err != nil {
+		return err // no themes.yaml: the embedded one drops missing ids itself
+	}
+	var places []themePlace
+	for _, theme := range themeNodes(doc) {
+		name, entries := themeFields(theme)
+		if entries == nil {
+			continue
+		}
+		kept := entries.Content[:0]
+		for i, item := range entries.Content {
+			if item.Value == id {
+				places = append(places, themePlace{Theme: name, Position: i})
+				continue
+			}
+			kept = append(kept, item)
+		}
+		if len(kept) == 0 && len(entries.Content) > 0 {
+			return fmt.Errorf("it is the only entry of the theme %q: add another entry to that theme first", name)
+		}
+		entries.Content = kept
+	}
+	if len(places) == 0 {
+		return nil
+	}
+	record, err := readRetiredThemes(d.path)
+	if err != nil {
+		return err
+	}
+	record[id] = places
+	if err := d.writeRetiredThemes(t, record); err != nil {
+		return err
+	}
+	return t.write(themesPath, encodeYAML(doc))
+}
+
+func (d *Dir) restoreToThemes(t *undoLog, id string) error {
+	record, err := readRetiredThemes(d.path)
+	if err != nil {
+		return err
+	}
+	places, ok := record[id]
+	if !ok {
+		return nil
+	}
+	delete(record, id)
+	if err := d.writeRetiredThemes(t, record); err != nil {
+		return err
+	}
+	themesPath := filepath.Join(d.path, ThemesFile)
+	doc, err := readThemes(themesPath)
+	if doc == nil || err != nil {
+		return err
+	}
+	// A theme renamed or filled up since is skipped: load then warns that
+	// the entry is in no theme.
+	for _, p := range places {
+		for _, theme := range themeNodes(doc) {
+			name, entries := themeFields(theme)
+			if name != p.Theme || entries == nil || len(entries.Content) >= MaxThemeEntries {
+				continue
+			}
+			pos := min(max(p.Position, 0), len(entries.Content))
+			item := &yaml.Node{Kind: yaml.ScalarNode, Value: id}
+			entries.Content = append(entries.Content[:pos], append([]*yaml.Node{item}, entries.Content[pos:]...)...)
+			break
+		}
+	}
+	return t.write(themesPath, encodeYAML(doc))
+}
+
+// readThemes parses themes.yaml keeping its comments and layout; it returns
+// nil when the directory has none.
+func readThemes(name string) (*yaml.Node, error) {
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %s", ThemesFile, yamlErrText(err))
+	}
+	return &doc, nil
+}
+
+func themeNodes(doc *yaml.Node) []*yaml.Node {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.SequenceNode {
+		return nil
+	}
+	return doc.Content[0].Content
+}
+
+// themeFields returns a theme's name and its list of entries.
+func themeFields(theme *yaml.Node) (name string, entries *yaml.Node) {
+	if theme.Kind != yaml.MappingNode {
+		return "", nil
+	}
+	for i := 0; i+1 < len(theme.Content); i += 2 {
+		switch k, v := theme.Content[i], theme.Content[i+1]; k.Value {
+		case "theme":
+			name = v.Value
+		case "entries":
+			if v.Kind == yaml.SequenceNode {
+				entries = v
+			}
+		}
+	}
+	return name, entries
+}
+
+func readRetiredThemes(dir string) (map[string][]themePlace, error) {
+	record := map[string][]themePlace{}
+	data, err := os.ReadFile(filepath.Join(dir, RetiredDir, retiredThemesFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return record, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := yaml.Unmarshal(data, &record); err != nil {
+		return nil, fmt.Errorf("%s/%s: %s", RetiredDir, retiredThemesFile, yamlErrText(err))
+	}
+	if record == nil {
+		record = map[string][]themePlace{}
+	}
+	return record, nil
+}
+
+// writeRetiredThemes writes the record, or removes it once empty.
+func (d *Dir) writeRetiredThemes(t *undoLog, record map[string][]themePlace) error {
+	name := filepath.Join(d.path, RetiredDir, retiredThemesFile)
+	if len(record) == 0 {
+		return t.remove(name)
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	data, err := yaml.Marshal(record)
+	if err != nil {
+		return err
+	}
+	return t.write(name, append([]byte(retiredThemesHeader), data...))
+}
+
+func encodeYAML(n *yaml.Node) []byte {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		// A tree that was just decoded always encodes.
+		panic(fmt.Sprintf("knowledge: encode yaml: %v", err))
+	}
+	enc.Close()
+	return b.Bytes()
+}
