@@ -80,6 +80,25 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 			Message: "I can only read words, not emoji or symbols on their own. What would you like to know? Ask in your own words."}
 	}
 	v := lib.Triage.Classify(q)
+	rep := r.afterTriage(ctx, lib, q, v)
+	if v.Kind != knowledge.VerdictCrisis {
+		if rep.Concern == "" && v.Concern != "" {
+			rep.Concern = v.Concern
+		}
+		if rep.Concern != "" && rep.Help == "" {
+			rep.Help = c.Triage.Concern[rep.Concern]
+		}
+		if v.Teen && c.Triage.Teen != "" && rep.Kind != knowledge.KindDecline {
+			rep.Notice = strings.TrimSpace(rep.Notice + " " + c.Triage.Teen)
+		}
+	}
+	return rep
+}
+
+// afterTriage follows the triage's verdict: a crisis reply, a decline, an
+// honest "outside what I cover", a gentle answer about the past, or search.
+func (r *Responder) afterTriage(ctx context.Context, lib *Library, q string, v safety.Verdict) knowledge.Reply {
+	c := lib.Corpus
 	switch v.Kind {
 	case knowledge.VerdictCrisis:
 		return crisisReply(c, v)
@@ -102,14 +121,20 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 	return r.retrieve(ctx, lib, c, q)
 }
 
-// crisisReply is the crisis entry for the category and nothing else.
+// crisisReply is the crisis entry for the category and nothing else; in
+// Spanish, Portuguese, French or German the reply in that language comes
+// first, with the English entry below it.
 func crisisReply(c *knowledge.Corpus, v safety.Verdict) knowledge.Reply {
 	e, ok := c.Entry(c.Triage.CrisisEntries[v.Category])
 	if !ok {
 		e = nil // a corpus without its crisis entries still sends the crisis referral
 	}
-	return knowledge.Reply{Kind: knowledge.KindCrisis, Entry: e, Category: v.Category,
-		Referral: c.Referral(knowledge.ReferralCrisis), Reason: "triage: " + v.Category}
+	rep := knowledge.Reply{Kind: knowledge.KindCrisis, Entry: e, Category: v.Category,
+		Referral: c.Referral(knowledge.ReferralCrisis), Reason: "triage: " + v.Category + " (" + v.Pattern + ")"}
+	if l, ok := c.CrisisLanguages[v.Lang]; ok && l.Replies[v.Category] != "" {
+		rep.Lang, rep.Help = v.Lang, l.Replies[v.Category]
+	}
+	return rep
 }
 
 // declineReply explains what the bot will not do; for a medical question it
@@ -141,12 +166,44 @@ func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Cor
 	if exp := c.Vocabulary.Expand(q); exp != "" {
 		text = q + " " + exp
 	}
-	hits, err := lib.Index.Search(ctx, text, MaxAlternatives+1)
+	hits, err := lib.Index.Search(ctx, text, MaxAlternatives+2)
 	if err != nil {
 		// The error may quote the query, so only its kind is logged.
 		r.log.LogAttrs(ctx, slog.LevelError, "search failed", slog.String(LogError, fmt.Sprintf("%T", err)))
 		return apology()
 	}
+	// Only the triage gives crisis replies. A crisis entry ranked first
+	// by search is a sign of distress the triage did not call a crisis: it
+	// becomes the middle tier (a line of help on top), and crisis entries
+	// are never offered as answers or alternatives from search.
+	concern := ""
+	if len(hits) > 0 {
+		if cat := c.CrisisCategoryOf(hits[0].ID); cat != "" {
+			concern = cat
+		}
+	}
+	hits = withoutCrisis(c, hits)
+	if len(hits) > MaxAlternatives+1 {
+		hits = hits[:MaxAlternatives+1]
+	}
+	rep := r.decide(c, q, text, lib, hits)
+	rep.Concern = concern
+	return rep
+}
+
+// withoutCrisis drops crisis entries from search hits.
+func withoutCrisis(c *knowledge.Corpus, hits []index.Hit) []index.Hit {
+	out := hits[:0:0]
+	for _, h := range hits {
+		if c.CrisisCategoryOf(h.ID) == "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// decide applies the confidence rule to the hits.
+func (r *Responder) decide(c *knowledge.Corpus, q, text string, lib *Library, hits []index.Hit) knowledge.Reply {
 	cov, matched := 0.0, 0
 	if len(hits) > 0 {
 		cov, matched = lib.Index.Overlap(text, hits[0].ID)
@@ -155,12 +212,6 @@ func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Cor
 	switch decision {
 	case Confident:
 		e, _ := c.Entry(hits[0].ID)
-		if e.Referral == knowledge.ReferralCrisis {
-			// A crisis entry is always shown as a crisis reply: resources
-			// first, nothing else.
-			return knowledge.Reply{Kind: knowledge.KindCrisis, Entry: e, Score: hits[0].Score,
-				Referral: c.Referral(e.Referral), Reason: reason}
-		}
 		return knowledge.Reply{
 			Kind:         knowledge.KindAnswer,
 			Entry:        e,

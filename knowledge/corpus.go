@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml
+//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml
 var defaultFS embed.FS
 
 // DefaultFS is the corpus embedded in the binary, laid out as a corpus
@@ -35,7 +35,19 @@ type Corpus struct {
 	Vocabulary Vocabulary
 	Triage     TriageRules
 	Themes     []Theme
-	byID       map[string]*Entry
+	// CrisisLanguages are crisis replies in other languages, by language code.
+	CrisisLanguages map[string]CrisisLanguage
+	byID            map[string]*Entry
+}
+
+// CrisisCategoryOf is the crisis category whose entry id is, or "".
+func (c *Corpus) CrisisCategoryOf(id string) string {
+	for cat, e := range c.Triage.CrisisEntries {
+		if e == id {
+			return cat
+		}
+	}
+	return ""
 }
 
 // Entry returns the entry with the given id.
@@ -115,6 +127,9 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	}
 	if data, name, ok := readOrDefault(fsys, ThemesFile, &r); ok {
 		c.Themes = parseThemes(name, data, c, embedded(name), &r)
+	}
+	if data, name, ok := readOrDefault(fsys, CrisisLanguagesFile, &r); ok {
+		c.CrisisLanguages = parseCrisisLanguages(name, data, &r)
 	}
 	crossCheck(c, parsed, now, &r)
 

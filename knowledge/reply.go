@@ -52,6 +52,13 @@ type Reply struct {
 	// Notice is an extra line after the answer, such as support lines for a
 	// topic that touches on past harm.
 	Notice string
+	// Concern is the crisis category of the middle tier: distress that is not
+	// a clear crisis. Help is the line of help shown at the top for it (or,
+	// on a crisis reply in another language, the reply itself).
+	Concern string
+	Help    string
+	// Lang is the language of a crisis reply that is not English.
+	Lang string
 }
 
 // Disclaimer ends every reply.
@@ -102,6 +109,10 @@ func (r Reply) Text() string {
 	var b strings.Builder
 	if t := r.Title(); t != "" {
 		fmt.Fprintf(&b, "**%s**\n\n", t)
+	}
+	if r.Help != "" {
+		b.WriteString(r.Help)
+		b.WriteString("\n\n")
 	}
 	if r.Message != "" {
 		b.WriteString(r.Message)

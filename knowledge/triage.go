@@ -49,6 +49,16 @@ type TriageRules struct {
 	// mention self-harm"); a match inside one does not count.
 	SafePhrases []string
 	Past        PastRules
+	// Concern maps a crisis category to the line of help put at the top of
+	// an ordinary reply when a message shows distress that is not a clear
+	// crisis (the middle tier).
+	Concern map[string]string
+	// Hotlines maps a crisis category to the numbers its crisis entry must
+	// contain: lint refuses a corpus whose crisis entry lost one.
+	Hotlines map[string][]string
+	// Teen is the notice added to answers for someone who says they are
+	// under 18.
+	Teen string
 }
 
 // PastRules turn a disclosure about the past into a gentle answer instead of
@@ -89,6 +99,9 @@ type triageFile struct {
 	DeclineReplies map[string]string   `yaml:"decline_replies"`
 	Negations      []string            `yaml:"negations"`
 	SafePhrases    []string            `yaml:"safe_phrases"`
+	Concern        map[string]string   `yaml:"concern"`
+	Hotlines       map[string][]string `yaml:"hotlines"`
+	Teen           string              `yaml:"teen"`
 	Past           struct {
 		Markers  []string          `yaml:"markers"`
 		Unless   []string          `yaml:"unless"`
@@ -115,7 +128,8 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 	tr = TriageRules{
 		Crisis: map[string][]Pattern{}, Decline: map[string][]Pattern{},
 		Lists: f.Lists, CrisisEntries: f.CrisisEntries, DeclineReplies: f.DeclineReplies,
-		Negations: f.Negations, SafePhrases: f.SafePhrases,
+		Negations: f.Negations, SafePhrases: f.SafePhrases, Concern: f.Concern, Hotlines: f.Hotlines,
+		Teen: strings.TrimSpace(f.Teen),
 		Past: PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices},
 	}
 	for listName, words := range f.Lists {
@@ -172,6 +186,15 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 		if f.CrisisEntries[cat] == "" {
 			r.errorf(name, 0, "crisis_entries has no entry for %q", cat)
 		}
+		if strings.TrimSpace(f.Concern[cat]) == "" {
+			r.errorf(name, 0, "concern has no line of help for %q", cat)
+		}
+		if len(f.Hotlines[cat]) == 0 {
+			r.errorf(name, 0, "hotlines has no number for %q: list the numbers its crisis entry must keep", cat)
+		}
+	}
+	if tr.Teen == "" {
+		r.errorf(name, 0, "teen is missing: the notice for someone who says they are under 18")
 	}
 	for _, reason := range DeclineReasons {
 		if strings.TrimSpace(f.DeclineReplies[reason]) == "" {
@@ -218,17 +241,46 @@ func contains(list []string, s string) bool {
 // a warning: the bot then sends the crisis referral on its own.
 func checkTriageEntries(c *Corpus, fallback bool, r *Report) {
 	for cat, id := range c.Triage.CrisisEntries {
-		if _, ok := c.byID[id]; !ok {
+		e, ok := c.byID[id]
+		if !ok {
 			sev := Error
 			if fallback {
 				sev = Warning
 			}
 			r.add(TriageFile, 0, sev, "crisis_entries: %s names entry %q, which does not exist", cat, id)
+			continue
 		}
+		checkCrisisEntry(c, cat, e, r)
 	}
 	for cat, id := range c.Triage.Past.Redirect {
 		if _, ok := c.byID[id]; id != "" && !ok && !fallback {
 			r.errorf(TriageFile, 0, "past.redirect: %s names entry %q, which does not exist", cat, id)
+		}
+	}
+}
+
+// checkCrisisEntry refuses a crisis entry that an edit has weakened: it must
+// stay a crisis referral and keep every hotline triage.yaml declares for it.
+func checkCrisisEntry(c *Corpus, cat string, e *Entry, r *Report) {
+	if e.Referral != ReferralCrisis {
+		r.errorf(e.File, 0, "%s is the crisis entry for %q (triage.yaml) and must keep referral: crisis, not %q", e.ID, cat, e.Referral)
+	}
+	digits := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, s)
+	}
+	text := e.Body
+	for _, q := range e.Questions {
+		text += " " + q
+	}
+	bodyDigits := digits(text)
+	for _, h := range c.Triage.Hotlines[cat] {
+		if d := digits(h); d != "" && !strings.Contains(bodyDigits, d) || d == "" && !strings.Contains(strings.ToLower(text), strings.ToLower(h)) {
+			r.errorf(e.File, 0, "%s is the crisis entry for %q and must keep %q (hotlines in triage.yaml)", e.ID, cat, h)
 		}
 	}
 }

@@ -17,13 +17,26 @@ type Verdict struct {
 	// Kind is then "" and Redirect, when set, names the entry to answer with.
 	Past     bool
 	Redirect string
-	// Pattern is the trigger that matched, for moderators' previews.
+	// Pattern is the trigger that matched, for moderators' previews; for a
+	// verdict of the model it names the model's class and probability.
 	Pattern string
+	// Concern is the middle tier: a crisis category whose line of help goes
+	// at the top of an ordinary reply, for distress that is not a clear
+	// crisis. Set only when Kind is not crisis.
+	Concern string
+	// Lang is the message's language when it is not English ("es", "pt",
+	// "fr", "de"), so a crisis reply can be given in it.
+	Lang string
+	// Teen is set when the writer says they are under 18.
+	Teen bool
 }
 
 // Triage interprets the triage rules of a corpus. It is immutable and safe
 // for concurrent use.
 type Triage struct {
+	// Mode chooses patterns, the model, or both (the default).
+	Mode      Mode
+	model     *Model
 	rules     knowledge.TriageRules
 	crisis    map[string][]compiled
 	decline   map[string][]compiled
@@ -49,8 +62,12 @@ type element struct {
 }
 
 // New compiles the rules of a validated corpus.
-func New(r knowledge.TriageRules) *Triage {
-	t := &Triage{rules: r, crisis: map[string][]compiled{}, decline: map[string][]compiled{}, negations: map[string]bool{}}
+func New(r knowledge.TriageRules) *Triage { return NewWithModel(r, DefaultModel()) }
+
+// NewWithModel compiles the rules with another model (nil: patterns only),
+// for cross-validation.
+func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
+	t := &Triage{model: m, rules: r, crisis: map[string][]compiled{}, decline: map[string][]compiled{}, negations: map[string]bool{}}
 	lists := map[string][][]element{}
 	for name, items := range r.Lists {
 		for _, it := range items {
@@ -115,9 +132,8 @@ func compileWords(s string, lists map[string][][]element) []element {
 	return out
 }
 
-// Classify decides what to do with a message.
-func (t *Triage) Classify(message string) Verdict {
-	toks := fold(message)
+// patterns is the verdict of the patterns alone.
+func (t *Triage) patterns(toks []token) Verdict {
 	if len(toks) == 0 {
 		return Verdict{}
 	}
@@ -307,4 +323,20 @@ func isAge(toks []token, i int, minor bool) bool {
 	before := i > 0 && agePrefix[toks[i-1].text]
 	after := i+1 < len(toks) && ageSuffix[toks[i+1].text]
 	return before || after
+}
+
+// denies reports a crisis pattern of cat that matches only right after a
+// negation ("I'm not suicidal, I just…"): the writer says it is not so, and
+// the model's guess alone does not overrule them.
+func (t *Triage) denies(toks []token, cat string) bool {
+	for _, p := range t.crisis[cat] {
+		for _, part := range p.parts {
+			for i := range toks {
+				if _, ok := matchSeq(toks, i, part, t.negations); ok && t.negatedAt(toks, i) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

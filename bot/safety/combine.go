@@ -1,0 +1,172 @@
+package safety
+
+// How the patterns and the model decide together.
+
+import (
+	"fmt"
+
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+// Mode chooses what the triage consults; the zero value is both.
+type Mode int
+
+const (
+	Combined Mode = iota
+	PatternsOnly
+	ModelOnly
+)
+
+// Thresholds of the model's probabilities, chosen by cross-validation on
+// the training set (TestCalibrateSafety), never on the held-out set.
+const (
+	// crisisMin: this much probability on the four crisis classes together
+	// makes a crisis reply, for the most likely of them.
+	crisisMin = 0.5
+	// declineOverrule: a decline pattern (doses, explicit requests) stands
+	// unless the model is at least this sure of a crisis.
+	declineOverrule = 0.85
+	// concernMin: this much probability on the crisis and concern classes
+	// together puts a line of help on top of an ordinary reply.
+	concernMin = 0.3
+	// pastMin: a disclosure about the past this likely gets the gentle answer.
+	pastMin = 0.5
+)
+
+// Classify decides what to do with a message.
+func (t *Triage) Classify(message string) Verdict {
+	toks := fold(message)
+	var v Verdict
+	if t.Mode != ModelOnly {
+		v = t.patterns(toks)
+	}
+	v.Lang = language(toks)
+	v.Teen = statesMinorAge(toks)
+	if v.Kind == knowledge.VerdictCrisis || v.Past || t.Mode == PatternsOnly || t.model == nil || len(toks) == 0 {
+		return v
+	}
+	p := t.model.Predict(message)
+	class, prob := p.Top()
+	if crisis := p.Crisis(); crisis >= crisisMin {
+		class, prob = p.topCrisis(), crisis
+	}
+	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= crisisMin &&
+		!t.denies(toks, crisisCategory[class]) &&
+		(v.Kind != knowledge.VerdictDecline || prob >= declineOverrule)
+	switch {
+	case modelCrisis:
+		cat := crisisCategory[class]
+		if t.isPast(toks) {
+			if redirect, ok := t.rules.Past.Redirect[cat]; ok {
+				return Verdict{Category: cat, Past: true, Redirect: redirect, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
+			}
+		}
+		return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
+	case class == classPast && prob >= pastMin && v.Kind == "":
+		cat := crisisCategory[class]
+		return Verdict{Category: cat, Past: true, Redirect: t.rules.Past.Redirect[cat], Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
+	}
+	if v.Kind != knowledge.VerdictDecline || v.Category != "manipulation" {
+		concern := p.Crisis() + p[classConcernSelfHarm] + p[classConcernAbuse]
+		if concern >= concernMin && class != classPast && class != classOther {
+			v.Concern = crisisCategory[class]
+		}
+	}
+	return v
+}
+
+func modelPattern(class int, prob float32) string {
+	return fmt.Sprintf("model: %s %.2f", className[class], prob)
+}
+
+var className = [numClasses]string{"other", "crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past"}
+
+// statesMinorAge reports a stated age under 18: "im 15", "i am 16", "15 yo",
+// "i'm fourteen", "in 9th grade", "year 10".
+func statesMinorAge(toks []token) bool {
+	for i, tk := range toks {
+		if n, ok := number(tk.text); ok && n >= 10 && n < 18 && isAge(toks, i, true) {
+			return true
+		}
+		if n, ok := ageWords[tk.text]; ok && n < 18 && i > 0 && agePrefix[toks[i-1].text] {
+			return true
+		}
+		if i+1 < len(toks) && (tk.text == "grade" || tk.text == "year") {
+			if n, ok := number(toks[i+1].text); ok && n >= 6 && n <= 12 {
+				return true
+			}
+		}
+		if i+1 < len(toks) && toks[i+1].text == "grade" && gradeWords[tk.text] {
+			return true
+		}
+	}
+	return false
+}
+
+// Number words, folded as messages are ("fifteen" becomes "fiften").
+var ageWords = foldKeys(map[string]int{"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "twelve": 12, "eleven": 11})
+
+var gradeWords = foldKeys(map[string]bool{"6th": true, "7th": true, "8th": true, "9th": true, "10th": true, "11th": true, "12th": true,
+	"sixth": true, "seventh": true, "eighth": true, "ninth": true, "tenth": true, "eleventh": true, "twelfth": true})
+
+// foldWord is w as fold leaves it in a message.
+func foldWord(w string) string {
+	if toks := fold(w); len(toks) == 1 {
+		return toks[0].text
+	}
+	return w
+}
+
+func foldKeys[V any](m map[string]V) map[string]V {
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[foldWord(k)] = v
+	}
+	return out
+}
+
+// stopwords are frequent words that tell the four other languages apart
+// from English and from each other (folded: no accents).
+var stopwords = map[string][]string{
+	"es": {"el", "la", "los", "las", "que", "de", "y", "en", "un", "una", "es", "por", "con", "para", "mi", "me", "no", "pero", "estoy", "quiero", "tengo", "novio", "novia", "como", "porque", "muy", "ya", "yo", "su", "esta", "hace", "nada", "vida", "solo", "puedo", "cuando", "ayuda"},
+	"pt": {"o", "a", "os", "as", "que", "de", "e", "em", "um", "uma", "nao", "com", "para", "meu", "minha", "eu", "estou", "quero", "tenho", "namorado", "namorada", "voce", "vc", "mais", "muito", "ele", "ela", "isso", "sei", "pra", "mim", "ja", "nada", "vida", "so", "posso", "quando", "ajuda"},
+	"fr": {"le", "la", "les", "que", "de", "et", "en", "un", "une", "est", "pas", "je", "j", "suis", "mon", "ma", "mes", "avec", "pour", "ne", "il", "elle", "veux", "plus", "tout", "copain", "copine", "ca", "c", "qu", "moi", "rien", "vie", "quand", "aide", "dans", "sur"},
+	"de": {"der", "die", "das", "und", "ich", "nicht", "ist", "mit", "mein", "meine", "ein", "eine", "zu", "mich", "mir", "bin", "will", "habe", "hab", "auch", "aber", "es", "was", "wie", "freund", "freundin", "kann", "nur", "mehr", "leben", "wenn", "hilfe", "sich", "auf", "den"},
+	"en": {"the", "a", "i", "im", "and", "to", "of", "my", "is", "it", "in", "that", "me", "with", "for", "what", "do", "you", "he", "she", "we", "this", "can", "not", "dont", "want", "have", "how", "be", "am", "are", "was", "just", "so", "like", "about", "when", "if"},
+}
+
+var stopwordSets = func() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for lang, words := range stopwords {
+		out[lang] = map[string]bool{}
+		for _, w := range words {
+			out[lang][foldWord(w)] = true
+		}
+	}
+	return out
+}()
+
+// language guesses the language of a message from its frequent words; ""
+// means English (or too short to tell).
+func language(toks []token) string {
+	best, bestN, en := "", 0, 0
+	for _, lang := range []string{"en", "es", "pt", "fr", "de"} {
+		n := 0
+		for _, tk := range toks {
+			if stopwordSets[lang][tk.text] {
+				n++
+			}
+		}
+		if lang == "en" {
+			en = n
+			continue
+		}
+		if n > bestN {
+			best, bestN = lang, n
+		}
+	}
+	if bestN >= 2 && bestN > en {
+		return best
+	}
+	return ""
+}
