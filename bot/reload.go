@@ -12,6 +12,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/confidant-bot/confidant/bot/metrics"
+	"github.com/confidant-bot/confidant/bot/safety"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -52,6 +53,13 @@ func (rl *Reloader) Reload() (knowledge.Report, error) {
 		rl.lastOK = false
 		rl.Metrics.CorpusLoaded(0, "error")
 		return report, fmt.Errorf("reload: %w", err)
+	}
+	if err := safety.CheckCanaries(lib.Triage); err != nil {
+		rl.lastOK = false
+		rl.Metrics.CorpusLoaded(0, "invalid")
+		lib.Index.Close()
+		rl.log().Error("reload refused: crisis canaries fail; still serving the previous one", slog.String(LogEvent, "reload-canaries"))
+		return report, fmt.Errorf("reload refused: %w", err)
 	}
 	old := rl.Responder.Swap(lib)
 	rl.lastOK = true

@@ -3,6 +3,7 @@ package knowledge_test
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing/fstest"
 
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // corpusDir is where the corpus fixtures live, one directory per case.
@@ -421,5 +423,30 @@ func TestVocabularyExpand(t *testing.T) {
 	var nilVocab *knowledge.Vocabulary
 	if got := nilVocab.Expand("anything"); got != "" {
 		t.Errorf("nil Expand = %q, want \"\"", got)
+	}
+}
+
+// TestCrisisEntryCannotBeWeakened edits the crisis entry as a careless or
+// hostile moderator might: lint refuses both changes.
+func TestCrisisEntryCannotBeWeakened(t *testing.T) {
+	for name, edit := range map[string]func(string) string{
+		"hotline removed":   func(s string) string { return strings.ReplaceAll(s, "988", "555") },
+		"referral weakened": func(s string) string { return strings.Replace(s, "referral: crisis", "referral: therapist", 1) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := knowledgetest.CopyDefault(t)
+			file := filepath.Join(dir, "faq", "crisis-self-harm.md")
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, []byte(edit(string(b))), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, r, err := knowledge.LoadDir(dir)
+			if err == nil || !strings.Contains(err.Error()+fmt.Sprint(r.Problems), "crisis-self-harm") {
+				t.Fatalf("LoadDir accepted a weakened crisis entry: %v\n%v", err, r.Problems)
+			}
+		})
 	}
 }

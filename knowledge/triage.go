@@ -265,22 +265,32 @@ func checkCrisisEntry(c *Corpus, cat string, e *Entry, r *Report) {
 	if e.Referral != ReferralCrisis {
 		r.errorf(e.File, 0, "%s is the crisis entry for %q (triage.yaml) and must keep referral: crisis, not %q", e.ID, cat, e.Referral)
 	}
-	digits := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, s)
-	}
 	text := e.Body
 	for _, q := range e.Questions {
 		text += " " + q
 	}
-	bodyDigits := digits(text)
+	lower := strings.ToLower(text)
 	for _, h := range c.Triage.Hotlines[cat] {
-		if d := digits(h); d != "" && !strings.Contains(bodyDigits, d) || d == "" && !strings.Contains(strings.ToLower(text), strings.ToLower(h)) {
+		if !containsHotline(lower, strings.ToLower(h)) {
 			r.errorf(e.File, 0, "%s is the crisis entry for %q and must keep %q (hotlines in triage.yaml)", e.ID, cat, h)
 		}
+	}
+}
+
+// containsHotline finds h in text; a number must not be part of a longer
+// number ("988" is not in "19885").
+func containsHotline(text, h string) bool {
+	isDigit := func(b byte) bool { return b >= '0' && b <= '9' }
+	for from := 0; ; {
+		i := strings.Index(text[from:], h)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(h)
+		if (i == 0 || !isDigit(text[i-1]) || !isDigit(h[0])) && (end == len(text) || !isDigit(text[end]) || !isDigit(h[len(h)-1])) {
+			return true
+		}
+		from = i + 1
 	}
 }

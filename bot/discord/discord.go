@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,8 +37,9 @@ type DiscordConfig struct {
 	ShutdownWait time.Duration
 	// Limits, when set, is shared with an HTTP endpoint in the same process.
 	Limits *RateLimiter
-	// Moderation registers the /faq commands too.
-	Moderation bool
+	// Moderation registers the /faq commands too, in ModerationGuilds only.
+	Moderation       bool
+	ModerationGuilds []string
 }
 
 // DefaultRefill is how long a person waits for one more question once
@@ -232,12 +234,26 @@ func (d *Discord) registerCommands() error {
 	if appID == "" {
 		return errors.New("register commands: the gateway did not say who the bot is")
 	}
+	// The public commands go where GuildID says (everywhere when empty);
+	// overwriting them also deletes a global /faq left by an older version.
+	// /faq goes only to the moderation servers.
 	cmds := Commands()
-	if d.cfg.Moderation {
+	if d.cfg.Moderation && slices.Contains(d.cfg.ModerationGuilds, d.cfg.GuildID) {
 		cmds = append(cmds, ModerationCommands()...)
 	}
 	if _, err := d.s.ApplicationCommandBulkOverwrite(appID, d.cfg.GuildID, cmds); err != nil {
 		return fmt.Errorf("register commands: %w", err)
+	}
+	if !d.cfg.Moderation {
+		return nil
+	}
+	for _, g := range d.cfg.ModerationGuilds {
+		if g == d.cfg.GuildID {
+			continue
+		}
+		if _, err := d.s.ApplicationCommandBulkOverwrite(appID, g, ModerationCommands()); err != nil {
+			return fmt.Errorf("register /faq in server %s: %w", g, err)
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,9 @@ type Moderation struct {
 	// Reload serves the directory again after a change.
 	Reload func() (knowledge.Report, error)
 	Store  store.Store
+	// Guilds are the servers whose moderators may change the corpus
+	// (CONFIDANT_MODERATION_GUILDS). Empty: every moderator action is refused.
+	Guilds []string
 	// ModeratorRole is a role ID that counts as moderator besides Manage Server.
 	ModeratorRole string
 	// REST sends the stats chart as a follow-up (nil: no chart).
@@ -97,8 +101,11 @@ func (m *Moderation) now() time.Time {
 // isModerator checks the member's actual permissions or role: the default
 // command permission can be changed by server admins.
 func (m *Moderation) isModerator(i *discordgo.Interaction) bool {
-	if i.Member == nil {
-		return false
+	if i.Member == nil || i.GuildID == "" || !slices.Contains(m.Guilds, i.GuildID) {
+		return false // only the configured servers' moderators, never another server's
+	}
+	if i.Member.Permissions < 0 {
+		return false // a negative permission string sets every bit
 	}
 	if i.Member.Permissions&discordgo.PermissionManageServer != 0 || i.Member.Permissions&discordgo.PermissionAdministrator != 0 {
 		return true
@@ -213,6 +220,9 @@ func (m *Moderation) command(i *discordgo.Interaction) (*discordgo.InteractionRe
 		if !ok {
 			return text("There is no entry %q.", id), nil
 		}
+		if protected(m.Responder.Library().Corpus, e) {
+			return text(protectedText, id), nil
+		}
 		ver, err := m.Dir.Version(id)
 		if err != nil {
 			return text("Could not read %q: %v", id, err), nil
@@ -243,10 +253,21 @@ func (m *Moderation) audit(i *discordgo.Interaction, entry, action string) {
 	if m.Store == nil {
 		return
 	}
-	if err := m.Store.Audit(context.Background(), store.AuditRecord{ModeratorID: UserID(i), EntryID: entry, Action: action, At: m.now()}); err != nil {
+	if err := m.Store.Audit(context.Background(), store.AuditRecord{GuildID: i.GuildID, ModeratorID: UserID(i), EntryID: entry, Action: action, At: m.now()}); err != nil {
 		m.log().Error("audit", slog.String(bot.LogEvent, "audit"), slog.String(bot.LogError, err.Error()))
 	}
 }
 
 // shareGap stores the scrubbed question shown in the reply the button
 // belongs to: the bot holds nothing between the reply and the click.
+
+// protectedText answers an attempt to change crisis content from Discord.
+const protectedText = "`%s` is a crisis answer. Crisis answers and triage.yaml cannot be changed from Discord: " +
+	"change the file in the corpus folder (reviewed, for example in git), run `confidant lint`, and the bot reloads it " +
+	"only if every crisis check and canary still passes."
+
+// protected reports an entry that only a reviewed change of the corpus
+// folder may alter: a crisis entry or one the triage names.
+func protected(c *knowledge.Corpus, e *knowledge.Entry) bool {
+	return e.Referral == knowledge.ReferralCrisis || c.CrisisCategoryOf(e.ID) != ""
+}

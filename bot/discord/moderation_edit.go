@@ -66,6 +66,8 @@ func modalValues(i *discordgo.Interaction) map[string]string {
 	return out
 }
 
+var errProtected = errors.New("crisis content is changed through the corpus folder")
+
 func (m *Moderation) save(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	if m.Dir == nil {
 		return text(readOnly)
@@ -89,8 +91,14 @@ func (m *Moderation) save(i *discordgo.Interaction) *discordgo.InteractionRespon
 		d.ID = id
 		if e, ok := m.Responder.Library().Corpus.Entry(id); ok {
 			d.Tags = e.Tags
+			if protected(m.Responder.Library().Corpus, e) {
+				err = errProtected
+			}
 		}
-		if len(problems) == 0 {
+		if d.Referral == knowledge.ReferralCrisis {
+			err = errProtected
+		}
+		if len(problems) == 0 && err == nil {
 			report, err = m.Dir.Edit(d, version, m.now())
 		}
 	} else {
@@ -99,12 +107,18 @@ func (m *Moderation) save(i *discordgo.Interaction) *discordgo.InteractionRespon
 			d.ID = slug(d.Title)
 		}
 		d.Tags = strings.Split(strings.ReplaceAll(d.ID, "-", " "), " ")
-		if len(problems) == 0 {
+		if d.Referral == knowledge.ReferralCrisis {
+			err = errProtected
+		}
+		if len(problems) == 0 && err == nil {
 			report, err = m.Dir.Add(d, m.now())
 		}
 	}
 	if len(problems) > 0 {
 		return text("Nothing was saved. Sources:\n- %s", strings.Join(problems, "\n- "))
+	}
+	if errors.Is(err, errProtected) {
+		return text(protectedText, d.ID)
 	}
 	switch {
 	case errors.Is(err, knowledge.ErrChanged):

@@ -52,7 +52,7 @@ func startModeratedBot(t *testing.T) *modFixture {
 		m.tally = &bot.Tally{Recorder: db}
 		ix := d.Interactions()
 		ix.Tally = m.tally
-		ix.Moderation = &discord.Moderation{Responder: r, Dir: corpusDir, Reload: rl.Reload, Store: db, ModeratorRole: "role-mod", REST: d.Session()}
+		ix.Moderation = &discord.Moderation{Responder: r, Dir: corpusDir, Reload: rl.Reload, Store: db, Guilds: []string{"42"}, ModeratorRole: "role-mod", REST: d.Session()}
 	})
 	return m
 }
@@ -150,6 +150,62 @@ func TestModeration(t *testing.T) {
 		}
 		if dirHash(t, m.dir) != before {
 			t.Error("a refused command changed the corpus")
+		}
+	})
+
+	t.Run("a Manage Server member of another server is refused everything", func(t *testing.T) {
+		before := dirHash(t, m.dir)
+		other := func(d map[string]any) map[string]any { d["guild_id"] = "666"; return d }
+		negative := member("mod9", "-1") // every permission bit, if it were trusted
+		for _, who := range []map[string]any{moderator, negative} {
+			for _, path := range [][]string{{"show"}, {"preview"}, {"add"}, {"edit"}, {"retire"}, {"restore"}, {"gaps", "list"}, {"gaps", "dismiss"}, {"stats"}, {"reload"}} {
+				opts := map[string]any{"id": "crisis-self-harm"}
+				if path[0] == "gaps" {
+					opts = map[string]any{"id": 1}
+				}
+				d := faq(who, path, opts)
+				if who["permissions"] == "32" {
+					d = other(d)
+				}
+				if body := m.interact(t, d); !strings.Contains(content(body), "Only moderators") {
+					t.Errorf("/faq %v from another server (or negative permissions): %v, want a refusal", path, body)
+				}
+			}
+			for _, id := range []string{"faq-add:sneaky", "faq-edit:crisis-self-harm:v1"} {
+				d := modal(who, id, map[string]string{"title": "x", "answer": "call 555 instead"})
+				if who["permissions"] == "32" {
+					d = other(d)
+				}
+				if body := m.interact(t, d); !strings.Contains(content(body), "Only moderators") {
+					t.Errorf("modal %s from another server: %v, want a refusal", id, body)
+				}
+			}
+			for _, id := range []string{"gap-dismiss:1", "gap-add:1"} {
+				d := map[string]any{"type": 3, "guild_id": "42", "member": who, "message": map[string]any{"id": "m1", "channel_id": "c"}, "data": map[string]any{"custom_id": id, "component_type": 2}}
+				if who["permissions"] == "32" {
+					d = other(d)
+				}
+				if body := m.interact(t, d); !strings.Contains(content(body), "Only moderators") {
+					t.Errorf("button %s from another server: %v, want a refusal", id, body)
+				}
+			}
+		}
+		if dirHash(t, m.dir) != before {
+			t.Error("a refused action changed the corpus")
+		}
+	})
+
+	t.Run("crisis answers cannot be changed from Discord", func(t *testing.T) {
+		before := dirHash(t, m.dir)
+		if body := m.interact(t, faq(moderator, []string{"edit"}, map[string]any{"id": "crisis-self-harm"})); !strings.Contains(content(body), "cannot be changed from Discord") {
+			t.Errorf("/faq edit crisis-self-harm: %v, want the protected answer", body)
+		}
+		body := m.interact(t, modal(moderator, "faq-edit:crisis-self-harm:v1", map[string]string{"title": "Crisis", "questions": "a\nb\nc\nd", "answer": "call 555", "sources": "x | y | https://example.org", "referral": "crisis"}))
+		if !strings.Contains(content(body), "cannot be changed from Discord") {
+			t.Errorf("edit modal on a crisis entry: %v, want the protected answer", body)
+		}
+		if dirHash(t, m.dir) != before {
+			t.Error("a refused crisis edit changed the corpus")
 		}
 	})
 

@@ -64,6 +64,9 @@ func renderEmbed(r knowledge.Reply) *discordgo.MessageEmbed {
 		Color: kindColour[r.Kind],
 	}
 	var desc []string
+	if r.Help != "" {
+		desc = append(desc, r.Help)
+	}
 	if r.Message != "" {
 		desc = append(desc, r.Message)
 	}

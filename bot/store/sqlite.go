@@ -168,6 +168,7 @@ var migrations = []string{
 		action       TEXT NOT NULL
 	);
 	CREATE INDEX audit_log_by_time ON audit_log (at DESC, id DESC);`,
+	`ALTER TABLE audit_log ADD COLUMN guild_id TEXT NOT NULL DEFAULT ''`,
 }
 
 // migrate applies the missing migrations in order. Each step reads the

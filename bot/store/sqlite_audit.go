@@ -22,8 +22,8 @@ func (s *SQLite) Audit(ctx context.Context, r AuditRecord) error {
 		r.At = time.Now()
 	}
 	return s.write(ctx, "audit", func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, moderator_id, entry_id, action) VALUES (?, ?, ?, ?)`,
-			r.At.UTC().Format(auditTime), clip(r.ModeratorID, 100), clip(r.EntryID, 100), clip(r.Action, maxText))
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, guild_id, moderator_id, entry_id, action) VALUES (?, ?, ?, ?, ?)`,
+			r.At.UTC().Format(auditTime), clip(r.GuildID, 100), clip(r.ModeratorID, 100), clip(r.EntryID, 100), clip(r.Action, maxText))
 		return err
 	})
 }
@@ -35,11 +35,11 @@ func (s *SQLite) AuditLog(ctx context.Context, limit int) ([]AuditRecord, error)
 	}
 	var log []AuditRecord
 	err := s.read(ctx, "audit log", func(tx *sql.Tx) error {
-		return query(ctx, tx, `SELECT moderator_id, entry_id, action, at FROM audit_log ORDER BY at DESC, id DESC LIMIT ?`,
+		return query(ctx, tx, `SELECT guild_id, moderator_id, entry_id, action, at FROM audit_log ORDER BY at DESC, id DESC LIMIT ?`,
 			[]any{limit}, func(rows *sql.Rows) error {
 				var r AuditRecord
 				var at string
-				if err := rows.Scan(&r.ModeratorID, &r.EntryID, &r.Action, &at); err != nil {
+				if err := rows.Scan(&r.GuildID, &r.ModeratorID, &r.EntryID, &r.Action, &at); err != nil {
 					return err
 				}
 				var err error

@@ -87,6 +87,8 @@ type Gap struct {
 
 // AuditRecord is one moderator action.
 type AuditRecord struct {
+	// GuildID is the server the moderator acted from.
+	GuildID     string
 	ModeratorID string
 	EntryID     string
 	Action      string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/confidant-bot/confidant/bot/safety"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -48,6 +49,10 @@ func runLint(_ context.Context, args []string, s stdio, getenv env) error {
 	if report.Errors() > 0 {
 		fmt.Fprintf(s.out, "%d error(s), %d warning(s)\n", report.Errors(), report.Warnings())
 		return fmt.Errorf("corpus is not valid: %d error(s)", report.Errors())
+	}
+	if err := safety.CheckCanaries(safety.New(c.Triage)); err != nil {
+		fmt.Fprintln(s.out, err)
+		return fmt.Errorf("corpus is not valid: %w", err)
 	}
 	fmt.Fprintf(s.out, "ok: %d entries, %d warning(s)\n", entries, report.Warnings())
 	return nil

@@ -126,7 +126,11 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	defer db.Close()
 	r.ShareGaps = true
 	tally := &bot.Tally{Recorder: db, Log: log}
-	mod := &discord.Moderation{Responder: r, Store: db, ModeratorRole: getenv("CONFIDANT_MODERATOR_ROLE"), Log: log}
+	guilds := moderationGuilds(getenv("CONFIDANT_MODERATION_GUILDS"))
+	if len(guilds) == 0 {
+		log.Warn("moderation is off: CONFIDANT_MODERATION_GUILDS is not set, so /faq is not registered and every moderator action is refused")
+	}
+	mod := &discord.Moderation{Responder: r, Store: db, Guilds: guilds, ModeratorRole: getenv("CONFIDANT_MODERATOR_ROLE"), Log: log}
 
 	limits := discord.NewRateLimiter(5, discord.DefaultRefill)
 	ix := &discord.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally}
@@ -143,7 +147,8 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	}
 	if cfg.gateway {
 		cfg.discord.Limits = limits
-		cfg.discord.Moderation = true
+		cfg.discord.Moderation = len(guilds) > 0
+		cfg.discord.ModerationGuilds = guilds
 		d, err := discord.NewDiscord(cfg.discord, r, log)
 		if err != nil {
 			return err
@@ -211,4 +216,15 @@ func newLogger(s stdio, level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("log format %q: use text or json", format)
+}
+
+// moderationGuilds reads a comma-separated list of server IDs.
+func moderationGuilds(s string) []string {
+	var out []string
+	for _, g := range strings.Split(s, ",") {
+		if g = strings.TrimSpace(g); g != "" {
+			out = append(out, g)
+		}
+	}
+	return out
 }
