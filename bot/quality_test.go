@@ -11,24 +11,35 @@ import (
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
-// TestHeldOutQuality evaluates our own held-out set (written independently
-// of the corpus and never used for tuning) and fails below floors set just
-// under what was measured on 2026-11-25 (R@1 0.710, R@3 0.887, none 0.833),
-// so no change can quietly make answers worse.
+// TestHeldOutQuality fails below floors set just under what was measured
+// on two sets, so no change can quietly make answers worse:
+//   - testdata/heldout-2026-11-30.tsv: 460 rows by two writers who never
+//     saw the corpus or any other set, frozen and never tuned on; measured
+//     2026-11-30 at R@1 0.739, R@3 0.879, none handled 0.611;
+//   - testdata/eval-questions.tsv: the first held-out set, looked at since
+//     and now a second development set (R@1 0.710, R@3 0.882).
 func TestHeldOutQuality(t *testing.T) {
-	rows := mustEvalRows(t, "../testdata/eval-questions.tsv")
 	lib, err := bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := bot.Evaluate(context.Background(), rows, bot.NewResponder(lib, nil).RankWith)
-	t.Logf("held-out: Recall@1 %.3f Recall@3 %.3f MRR %.3f none handled %.3f", res.RecallAt1, res.RecallAt3, res.MRR, res.NoneHandled)
-	for _, c := range []struct {
-		name       string
-		got, floor float64
-	}{{"Recall@1", res.RecallAt1, 0.68}, {"Recall@3", res.RecallAt3, 0.86}, {"none handled", res.NoneHandled, 0.80}} {
-		if c.got < c.floor {
-			t.Errorf("%s = %.3f, below the floor %.2f", c.name, c.got, c.floor)
+	for _, set := range []struct {
+		path                   string
+		recall1, recall3, none float64
+	}{
+		{"../testdata/heldout-2026-11-30.tsv", 0.72, 0.86, 0.59},
+		{"../testdata/eval-questions.tsv", 0.68, 0.86, 0.80},
+	} {
+		rows := mustEvalRows(t, set.path)
+		res := bot.Evaluate(context.Background(), rows, bot.NewResponder(lib, nil).RankWith)
+		t.Logf("%s: Recall@1 %.3f Recall@3 %.3f MRR %.3f none handled %.3f", set.path, res.RecallAt1, res.RecallAt3, res.MRR, res.NoneHandled)
+		for _, c := range []struct {
+			name       string
+			got, floor float64
+		}{{"Recall@1", res.RecallAt1, set.recall1}, {"Recall@3", res.RecallAt3, set.recall3}, {"none handled", res.NoneHandled, set.none}} {
+			if c.got < c.floor {
+				t.Errorf("%s: %s = %.3f, below the floor %.2f", set.path, c.name, c.got, c.floor)
+			}
 		}
 	}
 }

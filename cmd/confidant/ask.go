@@ -25,7 +25,12 @@ type askJSON struct {
 	Alternatives []knowledge.Alternative `json:"alternatives"`
 	Sources      []askSource             `json:"sources"`
 	Referral     string                  `json:"referral"`
-	Text         string                  `json:"text"`
+	// Concern is the middle tier: a crisis category whose line of help
+	// tops an ordinary reply; omitted when there is none.
+	Concern string `json:"concern,omitempty"`
+	// Lang is the language of a crisis reply given in another language.
+	Lang string `json:"lang,omitempty"`
+	Text string `json:"text"`
 }
 
 type askSource struct {
@@ -42,6 +47,8 @@ func toJSON(r knowledge.Reply) askJSON {
 		Alternatives: r.Alternatives,
 		Sources:      []askSource{},
 		Referral:     r.Referral.Text,
+		Concern:      r.Concern,
+		Lang:         r.Lang,
 		Text:         r.Text(),
 	}
 	if out.Alternatives == nil {
