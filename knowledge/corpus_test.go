@@ -450,3 +450,31 @@ func TestCrisisEntryCannotBeWeakened(t *testing.T) {
 		})
 	}
 }
+
+// TestLongAndReservedIDs checks the limits that keep entries editable from
+// Discord and portable: ids of at most 64 characters, titles of at most
+// 200, no reserved file names.
+func TestLongAndReservedIDs(t *testing.T) {
+	for name, tc := range map[string]struct{ id, title, want string }{
+		"long id":     {strings.Repeat("a", 65), "A title?", "at most 64"},
+		"reserved id": {"con", "A title?", "reserved file name"},
+		"long title":  {"long-title", strings.Repeat("t", 201), "at most 200"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := knowledgetest.CopyDefault(t)
+			b, err := os.ReadFile(filepath.Join(dir, "faq", "vaginismus.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := strings.Replace(string(b), "id: vaginismus", "id: "+tc.id, 1)
+			s = strings.Replace(s, "title: Why does my body tense up and block penetration?", "title: "+tc.title, 1)
+			if err := os.WriteFile(filepath.Join(dir, "faq", tc.id+".md"), []byte(s), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = knowledge.LoadDir(dir)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("LoadDir = %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}

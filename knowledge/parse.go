@@ -15,8 +15,13 @@ import (
 // Limits an entry must respect.
 const (
 	MinQuestions = 4
-	MinBodyWords = 60
-	MaxBodyWords = 300
+	// MaxIDLength keeps an id inside Discord's 100-character custom IDs
+	// with room for the prefixes and versions the bot adds.
+	MaxIDLength = 64
+	// MaxTitleLength keeps a title inside a Discord embed title (256).
+	MaxTitleLength = 200
+	MinBodyWords   = 60
+	MaxBodyWords   = 300
 	// StaleMonths is how old, in months, a review may be before lint warns.
 	StaleMonths = 24
 )
@@ -85,9 +90,16 @@ func ParseEntry(name, wantID string, data []byte, r *Report) *Entry {
 			r.errorf(name, seen["id"], "id is empty")
 		case !slugRE.MatchString(e.ID):
 			r.errorf(name, seen["id"], "id %q must be a lowercase slug (letters, digits and single hyphens)", e.ID)
+		case len(e.ID) > MaxIDLength:
+			r.errorf(name, seen["id"], "id %q has %d characters; at most %d fit in Discord's buttons and forms", e.ID, len(e.ID), MaxIDLength)
+		case reservedNames[e.ID]:
+			r.errorf(name, seen["id"], "id %q is a reserved file name on some systems; choose another", e.ID)
 		case e.ID != wantID:
 			r.errorf(name, seen["id"], "id %q does not match the file name", e.ID)
 		}
+	}
+	if n := utf8.RuneCountInString(e.Title); n > MaxTitleLength {
+		r.errorf(name, seen["title"], "title has %d characters; at most %d", n, MaxTitleLength)
 	}
 	if _, ok := seen["questions"]; ok && len(e.Questions) < MinQuestions {
 		r.errorf(name, seen["questions"], "has %d question(s); at least %d other ways of asking are needed", len(e.Questions), MinQuestions)
@@ -299,3 +311,8 @@ func yamlErrText(err error) string {
 
 // trimBOM drops a UTF-8 byte order mark, which some editors add.
 func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
+
+// reservedNames cannot be file names on Windows, so a corpus using them
+// could not be checked out there.
+var reservedNames = map[string]bool{"con": true, "prn": true, "aux": true, "nul": true,
+	"com1": true, "com2": true, "com3": true, "com4": true, "lpt1": true, "lpt2": true, "lpt3": true}
