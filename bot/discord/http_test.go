@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/confidant-bot/confidant/bot/bottest"
 	"github.com/confidant-bot/confidant/bot/discord"
+	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
@@ -200,4 +202,55 @@ func mustCorpusEntryTitle(tb testing.TB, id string) string {
 		tb.Fatalf("no entry %q", id)
 	}
 	return e.Title
+}
+
+// TestHTTPModerationOtherServer sends signed /faq commands, modals and gap
+// buttons from a Manage Server member of a server that is not in the
+// moderation list, over the HTTP endpoint: every one is refused and the
+// corpus folder is unchanged.
+func TestHTTPModerationOtherServer(t *testing.T) {
+	dir := knowledgetest.CopyDefault(t)
+	rl := bottest.NewReloader(t, dir)
+	corpusDir, err := knowledge.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := &discord.Moderation{Responder: rl.Responder, Dir: corpusDir, Reload: rl.Reload, Guilds: []string{"42"}}
+	s := &discord.HTTPServer{Interactions: &discord.Interactions{Responder: rl.Responder, Moderation: mod}, PublicKey: pub}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	before := dirHash(t, dir)
+	member := `"member":{"user":{"id":"evil"},"permissions":"32","roles":[]}`
+	bodies := []string{}
+	for _, sub := range []string{"show", "preview", "add", "edit", "retire", "restore", "stats", "reload"} {
+		bodies = append(bodies, `{"id":"1","application_id":"900","type":2,"token":"t","version":1,"guild_id":"666",`+member+
+			`,"data":{"id":"c","name":"faq","type":1,"options":[{"name":"`+sub+`","type":1,"options":[{"name":"id","type":3,"value":"crisis-self-harm"}]}]}}`)
+	}
+	bodies = append(bodies,
+		`{"id":"2","application_id":"900","type":5,"token":"t","version":1,"guild_id":"666",`+member+
+			`,"data":{"custom_id":"faq-edit:crisis-self-harm:v","components":[{"type":1,"components":[{"type":4,"custom_id":"answer","value":"call 555"}]}]}}`,
+		`{"id":"3","application_id":"900","type":3,"token":"t","version":1,"guild_id":"666",`+member+
+			`,"message":{"id":"m","channel_id":"c"},"data":{"custom_id":"gap-dismiss:1","component_type":2}}`)
+	for _, body := range bodies {
+		stamp := strconv.FormatInt(time.Now().Unix(), 10)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/interactions", strings.NewReader(body))
+		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, []byte(stamp+body))))
+		req.Header.Set("X-Signature-Timestamp", stamp)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), "Only moderators") {
+			t.Errorf("%.120s…\n got %s, want a refusal", body, b)
+		}
+	}
+	if dirHash(t, dir) != before {
+		t.Error("a refused action changed the corpus")
+	}
 }
