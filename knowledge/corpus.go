@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml
+//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml
 var defaultFS embed.FS
 
 // DefaultFS is the corpus embedded in the binary, laid out as a corpus
@@ -35,6 +35,9 @@ type Corpus struct {
 	Vocabulary Vocabulary
 	Triage     TriageRules
 	Themes     []Theme
+	// LinkDomains are the domains an answer's Markdown links may point to
+	// besides its own sources' (links.yaml).
+	LinkDomains []string
 	// CrisisLanguages are crisis replies in other languages, by language code.
 	CrisisLanguages map[string]CrisisLanguage
 	byID            map[string]*Entry
@@ -128,10 +131,16 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	if data, name, ok := readOrDefault(fsys, ThemesFile, &r); ok {
 		c.Themes = parseThemes(name, data, c, embedded(name), &r)
 	}
+	if data, name, ok := readOrDefault(fsys, LinksFile, &r); ok {
+		c.LinkDomains = parseLinks(name, data, &r)
+	}
 	if data, name, ok := readOrDefault(fsys, CrisisLanguagesFile, &r); ok {
 		c.CrisisLanguages = parseCrisisLanguages(name, data, &r)
 	}
 	crossCheck(c, parsed, now, &r)
+	for _, e := range parsed {
+		checkBodyLinks(e, c.LinkDomains, &r)
+	}
 
 	r.Sort()
 	if r.Errors() > 0 {

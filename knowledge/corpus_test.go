@@ -478,3 +478,42 @@ func TestLongAndReservedIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestLinksCannotHideTheirSite checks masked links in answers and user
+// names in addresses.
+func TestLinksCannotHideTheirSite(t *testing.T) {
+	for name, tc := range map[string]struct {
+		edit func(string) string
+		want string
+	}{
+		"masked link elsewhere": {func(s string) string {
+			return strings.Replace(s, "Vaginismus is when", "[Call 988](https://evil.example/help) Vaginismus is when", 1)
+		}, "evil.example"},
+		"user name in a body link": {func(s string) string {
+			return strings.Replace(s, "Vaginismus is when", "See https://988lifeline.org@evil.example now. Vaginismus is when", 1)
+		}, "user name"},
+		"user name in a source": {func(s string) string {
+			return strings.Replace(s, "url: https://thefemedic.com/", "url: https://thefemedic.com@evil.example/", 1)
+		}, "user name"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := knowledgetest.CopyDefault(t)
+			file := filepath.Join(dir, "faq", "vaginismus.md")
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			changed := tc.edit(string(b))
+			if changed == string(b) {
+				t.Fatal("the edit did not apply: fixture changed?")
+			}
+			if err := os.WriteFile(file, []byte(changed), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, r, err := knowledge.LoadDir(dir)
+			if err == nil || !strings.Contains(fmt.Sprint(r.Problems), tc.want) {
+				t.Fatalf("LoadDir = %v, want a problem mentioning %q; problems %v", err, tc.want, r.Problems)
+			}
+		})
+	}
+}

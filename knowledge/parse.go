@@ -238,6 +238,8 @@ func checkURL(u string) string {
 		return fmt.Sprintf("source url %q is not a valid web address", u)
 	case p.Scheme != "https":
 		return fmt.Sprintf("source url %q must use https", u)
+	case p.User != nil:
+		return fmt.Sprintf("source url %q must not carry a user name or password (user@host hides the real site)", u)
 	}
 	return ""
 }
