@@ -49,6 +49,9 @@ type TriageRules struct {
 	// mention self-harm"); a match inside one does not count.
 	SafePhrases []string
 	Past        PastRules
+	// ConcernPatterns are distress that is not a clear crisis ("I can't do
+	// this anymore"), by crisis category: the middle tier.
+	ConcernPatterns map[string][]Pattern
 	// Concern maps a crisis category to the line of help put at the top of
 	// an ordinary reply when a message shows distress that is not a clear
 	// crisis (the middle tier).
@@ -100,6 +103,7 @@ type triageFile struct {
 	Negations      []string            `yaml:"negations"`
 	SafePhrases    []string            `yaml:"safe_phrases"`
 	Concern        map[string]string   `yaml:"concern"`
+	ConcernPats    map[string][]string `yaml:"concern_patterns"`
 	Hotlines       map[string][]string `yaml:"hotlines"`
 	Teen           string              `yaml:"teen"`
 	Past           struct {
@@ -137,7 +141,7 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 			r.errorf(name, 0, "list %q is empty", listName)
 		}
 	}
-	check := func(kind string, known []string, in map[string][]string, out map[string][]Pattern) {
+	check := func(kind string, known []string, in map[string][]string, out map[string][]Pattern, required bool) {
 		for cat, pats := range in {
 			if !contains(known, cat) {
 				r.errorf(name, 0, "unknown %s category %q (use: %s)", kind, cat, strings.Join(known, ", "))
@@ -166,16 +170,18 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 			}
 		}
 		for _, cat := range known {
-			if len(out[cat]) == 0 {
+			if required && len(out[cat]) == 0 {
 				r.errorf(name, 0, "%s category %q has no patterns", kind, cat)
 			}
 		}
 	}
-	check(VerdictCrisis, CrisisCategories, f.Crisis, tr.Crisis)
-	check(VerdictDecline, DeclineReasons, f.Decline, tr.Decline)
+	check(VerdictCrisis, CrisisCategories, f.Crisis, tr.Crisis, true)
+	check(VerdictDecline, DeclineReasons, f.Decline, tr.Decline, true)
+	tr.ConcernPatterns = map[string][]Pattern{}
+	check("concern", CrisisCategories, f.ConcernPats, tr.ConcernPatterns, false)
 	if len(f.Outside) > 0 {
 		outside := map[string][]Pattern{}
-		check(VerdictOutside, []string{VerdictOutside}, map[string][]string{VerdictOutside: f.Outside}, outside)
+		check(VerdictOutside, []string{VerdictOutside}, map[string][]string{VerdictOutside: f.Outside}, outside, true)
 		tr.Outside = outside[VerdictOutside]
 		tr.OutsideReply = strings.TrimSpace(f.OutsideReply)
 		if tr.OutsideReply == "" {

@@ -28,7 +28,7 @@ const (
 	declineOverrule = 0.85
 	// concernMin: this much probability on the crisis and concern classes
 	// together puts a line of help on top of an ordinary reply.
-	concernMin = 0.3
+	concernMin = 0.4
 	// pastMin: a disclosure about the past this likely gets the gentle answer.
 	pastMin = 0.5
 )
@@ -68,7 +68,7 @@ func (t *Triage) Classify(message string) Verdict {
 	}
 	if v.Kind != knowledge.VerdictDecline || v.Category != "manipulation" {
 		concern := p.Crisis() + p[classConcernSelfHarm] + p[classConcernAbuse]
-		if concern >= concernMin && class != classPast && class != classOther {
+		if concern >= concernMin && class != classPast && class != classOther && !t.denies(toks, crisisCategory[class]) {
 			v.Concern = crisisCategory[class]
 		}
 	}

@@ -40,6 +40,7 @@ type Triage struct {
 	rules     knowledge.TriageRules
 	crisis    map[string][]compiled
 	decline   map[string][]compiled
+	concern   map[string][]compiled
 	outside   []compiled
 	negations map[string]bool
 	safe      [][]element
@@ -90,6 +91,10 @@ func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
 	}
 	for cat, ps := range r.Decline {
 		t.decline[cat] = comp(ps)
+	}
+	t.concern = map[string][]compiled{}
+	for cat, ps := range r.ConcernPatterns {
+		t.concern[cat] = comp(ps)
 	}
 	t.outside = comp(r.Outside)
 	for _, n := range r.Negations {
@@ -163,10 +168,17 @@ func (t *Triage) patterns(toks []token) Verdict {
 			return Verdict{Kind: knowledge.VerdictDecline, Category: reason, Pattern: p}
 		}
 	}
-	if p, ok := t.first(t.outside, toks, neutral); ok {
-		return Verdict{Kind: knowledge.VerdictOutside, Category: knowledge.VerdictOutside, Pattern: p}
+	concern := ""
+	for _, cat := range knowledge.CrisisCategories {
+		if _, ok := t.first(t.concern[cat], toks, neutral); ok {
+			concern = cat
+			break
+		}
 	}
-	return Verdict{}
+	if p, ok := t.first(t.outside, toks, neutral); ok {
+		return Verdict{Kind: knowledge.VerdictOutside, Category: knowledge.VerdictOutside, Pattern: p, Concern: concern}
+	}
+	return Verdict{Concern: concern}
 }
 
 func (t *Triage) isPast(toks []token) bool {

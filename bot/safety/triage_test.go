@@ -41,6 +41,9 @@ func readTriageCases(tb testing.TB) []triageCase {
 }
 
 func verdictString(v safety.Verdict) string {
+	if v.Kind == "" && v.Concern != "" {
+		return "concern/" + v.Concern
+	}
 	if v.Kind == "" {
 		return "pass"
 	}
