@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/confidant-bot/confidant/bot"
-	"github.com/confidant-bot/confidant/bot/store"
+	"github.com/confidant-bot/confidant/bot/store/sqlite"
 	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 func TestTallyFlushesSums(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "t.db"))
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/bot/bottest"
 	"github.com/confidant-bot/confidant/bot/discord"
-	"github.com/confidant-bot/confidant/bot/store"
+	"github.com/confidant-bot/confidant/bot/store/sqlite"
 	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
@@ -24,7 +24,7 @@ import (
 type modFixture struct {
 	f     *fakeDiscord
 	dir   string
-	db    *store.SQLite
+	db    *sqlite.DB
 	dbDir string
 	tally *bot.Tally
 	r     *bot.Responder
@@ -34,7 +34,7 @@ type modFixture struct {
 func startModeratedBot(t *testing.T) *modFixture {
 	t.Helper()
 	m := &modFixture{dir: knowledgetest.CopyDefault(t), dbDir: t.TempDir()}
-	db, err := store.Open(filepath.Join(m.dbDir, "confidant.db"))
+	db, err := sqlite.Open(filepath.Join(m.dbDir, "confidant.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +352,7 @@ func TestModeration(t *testing.T) {
 			t.Fatal(err)
 		}
 		m.db.Close()
-		db, err := store.Open(filepath.Join(m.dbDir, "confidant.db"))
+		db, err := sqlite.Open(filepath.Join(m.dbDir, "confidant.db"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestChart(t *testing.T) {
-	start := date("2025-03-01")
+	start := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name string
 		days []store.DayCount

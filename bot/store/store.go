@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sort"
 	"time"
 )
 
@@ -20,11 +21,13 @@ var (
 	ErrLocked = errors.New("database is locked by another connection")
 )
 
-// Store is the bot's persistent moderation data.
+// Store is the bot's persistent moderation data. Package sqlite keeps it in
+// one file, package postgres in a database that many processes share; both
+// pass the behaviour tests of package storetest.
 //
 // Every method returns ErrInvalid (wrapped) for arguments it refuses, the
-// context's error if ctx ends first, ErrLocked if another process holds the
-// database past the busy timeout, and otherwise a wrapped error of the
+// context's error if ctx ends first, ErrLocked if another connection holds
+// a lock past the store's timeout, and otherwise a wrapped error of the
 // database. A failed write changes nothing. After Close every method fails.
 type Store interface {
 	Recorder
@@ -115,6 +118,46 @@ type Stats struct {
 
 // MinVotes is how many votes an entry needs to be ranked in Stats.Worst.
 const MinVotes = 3
+
+// AddDay adds the count of one date to st.Days, with a zero for each date
+// missing since the previous one, and to st.Questions. A store calls it
+// once per date with replies, oldest first.
+func (st *Stats) AddDay(c DayCount) {
+	if n := len(st.Days); n > 0 {
+		for d := st.Days[n-1].Day.AddDate(0, 0, 1); d.Before(c.Day); d = d.AddDate(0, 0, 1) {
+			st.Days = append(st.Days, DayCount{Day: d})
+		}
+	}
+	st.Days = append(st.Days, c)
+	st.Questions += c.Count
+}
+
+// Rank fills what Stats derives from its sums: each kind's share of
+// Questions and the Worst entries. A store calls it once it has read Days,
+// Kinds and Feedback.
+func (st *Stats) Rank() {
+	for i, k := range st.Kinds {
+		if st.Questions > 0 {
+			st.Kinds[i].Share = float64(k.Count) / float64(st.Questions)
+		}
+	}
+	st.Worst = nil
+	for _, f := range st.Feedback {
+		if f.Helpful+f.NotHelpful >= MinVotes {
+			st.Worst = append(st.Worst, f)
+		}
+	}
+	sort.SliceStable(st.Worst, func(i, j int) bool {
+		a, b := st.Worst[i], st.Worst[j]
+		if a.Ratio() != b.Ratio() {
+			return a.Ratio() < b.Ratio()
+		}
+		return a.NotHelpful > b.NotHelpful
+	})
+	if len(st.Worst) > 10 {
+		st.Worst = st.Worst[:10]
+	}
+}
 
 // DayCount is a count for one date (midnight UTC).
 type DayCount struct {

@@ -15,7 +15,6 @@ import (
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/bot/metrics"
-	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -119,7 +118,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	metrics.CorpusLoaded(r.Library().Index.Len(), "ok")
 
 	dataPath := envOr(getenv, "CONFIDANT_DATA", "confidant.db")
-	db, err := store.Open(dataPath)
+	db, err := openStore(dataPath)
 	if err != nil {
 		return fmt.Errorf("database %s: %w", dataPath, err)
 	}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,26 +8,24 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"modernc.org/sqlite"
+	driver "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/bot/store"
 )
 
-// SQLite is the Store in one SQLite file in WAL mode. It keeps one
+// DB is the store.Store in one SQLite file in WAL mode. It keeps one
 // connection for writes, so that this process's writers queue in Go rather
 // than in SQLite's busy loop, and a few for reads, which WAL lets run beside
 // a write.
-type SQLite struct {
+type DB struct {
 	w, r *sql.DB
 }
 
-var _ Store = (*SQLite)(nil)
+var _ store.Store = (*DB)(nil)
 
 // Option changes how Open opens the database.
 type Option func(*options)
@@ -37,7 +35,7 @@ type options struct {
 }
 
 // WithBusyTimeout sets how long a statement waits for a lock that another
-// connection holds before it fails with ErrLocked. The default is 5s.
+// connection holds before it fails with store.ErrLocked. The default is 5s.
 func WithBusyTimeout(d time.Duration) Option {
 	return func(o *options) { o.busyTimeout = d }
 }
@@ -45,22 +43,22 @@ func WithBusyTimeout(d time.Duration) Option {
 // Open opens the database file at path, creating it if needed, and brings
 // its schema up to date, each migration in its own transaction. Open takes
 // the write lock even when there is nothing to migrate, so it fails with
-// ErrLocked when another connection keeps the database locked past the busy
-// timeout, and with ErrCorrupt when path is not an SQLite database.
-func Open(path string, opts ...Option) (*SQLite, error) {
+// store.ErrLocked when another connection keeps the database locked past the busy
+// timeout, and with store.ErrCorrupt when path is not an SQLite database.
+func Open(path string, opts ...Option) (*DB, error) {
 	o := options{busyTimeout: 5 * time.Second}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if path == "" || path == ":memory:" || strings.Contains(path, "?") {
-		return nil, fmt.Errorf("open store: %w: path must name a file and hold no '?'", ErrInvalid)
+		return nil, fmt.Errorf("open store: %w: path must name a file and hold no '?'", store.ErrInvalid)
 	}
 	if err := checkHeader(path); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 
 	base := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=synchronous(NORMAL)", path, o.busyTimeout.Milliseconds())
-	s := &SQLite{}
+	s := &DB{}
 	var err error
 	if s.w, err = sql.Open("sqlite", base+"&_pragma=foreign_keys(1)&_txlock=immediate"); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -108,7 +106,7 @@ func checkHeader(path string) error {
 	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
 		return err
 	case string(head[:n]) != "SQLite format 3\x00":
-		return fmt.Errorf("%w: it does not start with the SQLite header", ErrCorrupt)
+		return fmt.Errorf("%w: it does not start with the SQLite header", store.ErrCorrupt)
 	}
 	return nil
 }
@@ -116,15 +114,15 @@ func checkHeader(path string) error {
 // classify marks SQLite's lock and corruption errors with this package's
 // sentinels, keeping the detail.
 func classify(err error) error {
-	var e *sqlite.Error
+	var e *driver.Error
 	if !errors.As(err, &e) {
 		return err
 	}
 	switch e.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return fmt.Errorf("%w: %w", ErrLocked, err)
+		return fmt.Errorf("%w: %w", store.ErrLocked, err)
 	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return fmt.Errorf("%w: %w", store.ErrCorrupt, err)
 	}
 	return err
 }
@@ -174,7 +172,7 @@ var migrations = []string{
 // migrate applies the missing migrations in order. Each step reads the
 // version inside its own write transaction, so two processes opening the
 // same new file never apply a migration twice.
-func (s *SQLite) migrate(ctx context.Context) error {
+func (s *DB) migrate(ctx context.Context) error {
 	for {
 		done := false
 		err := s.write(ctx, "migrate", func(tx *sql.Tx) error {
@@ -209,7 +207,7 @@ func (s *SQLite) migrate(ctx context.Context) error {
 }
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE).
-func (s *SQLite) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+func (s *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, classify(err))
@@ -225,7 +223,7 @@ func (s *SQLite) write(ctx context.Context, op string, fn func(*sql.Tx) error) e
 }
 
 // read runs fn in a read transaction, which sees one snapshot.
-func (s *SQLite) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+func (s *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, classify(err))
@@ -238,7 +236,7 @@ func (s *SQLite) read(ctx context.Context, op string, fn func(*sql.Tx) error) er
 }
 
 // Ping reports whether the database can be read.
-func (s *SQLite) Ping(ctx context.Context) error {
+func (s *DB) Ping(ctx context.Context) error {
 	var v int
 	if err := s.r.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v); err != nil {
 		return fmt.Errorf("ping store: %w", classify(err))
@@ -247,7 +245,7 @@ func (s *SQLite) Ping(ctx context.Context) error {
 }
 
 // Close closes the database. Writes already returned are on disk.
-func (s *SQLite) Close() error {
+func (s *DB) Close() error {
 	var errs []error
 	for _, db := range []*sql.DB{s.r, s.w} {
 		if db != nil {
@@ -257,47 +255,6 @@ func (s *SQLite) Close() error {
 	return errors.Join(errs...)
 }
 
-// maxText bounds stored free text, in runes.
-const maxText = 500
-
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
-
-// date is the calendar date of t in t's own location.
-func date(t time.Time) (string, error) {
-	if t.IsZero() {
-		return "", fmt.Errorf("%w: zero day", ErrInvalid)
-	}
-	return t.Format(time.DateOnly), nil
-}
-
 func parseDate(s string) (time.Time, error) {
 	return time.Parse(time.DateOnly, s)
-}
-
-var (
-	slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	kinds  = map[string]bool{
-		string(knowledge.KindAnswer): true, string(knowledge.KindFallback): true,
-		string(knowledge.KindDecline): true, string(knowledge.KindCrisis): true,
-	}
-)
-
-// checkEntry refuses anything but a corpus entry ID. The value is never
-// quoted in the error: a caller that mixed up its arguments could have
-// passed a person's ID, and errors end up in logs.
-func checkEntry(id string) error {
-	switch {
-	case id == "":
-		return fmt.Errorf("%w: empty entry ID", ErrInvalid)
-	case len(id) > 100 || !slugRE.MatchString(id):
-		return fmt.Errorf("%w: entry ID is not a lowercase slug", ErrInvalid)
-	case digitsRE.MatchString(id):
-		return fmt.Errorf("%w: entry ID holds a long run of digits, like a Discord ID", ErrInvalid)
-	}
-	return nil
 }

@@ -1,12 +1,14 @@
-package store
+package sqlite
 
-// The moderators' audit log in SQLite.
+// The moderators' audit log.
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/confidant-bot/confidant/bot/store"
 )
 
 // auditTime is how At is stored: UTC to the second, so that text order is
@@ -14,30 +16,28 @@ import (
 const auditTime = "2006-01-02T15:04:05Z"
 
 // Audit records what a moderator did.
-func (s *SQLite) Audit(ctx context.Context, r AuditRecord) error {
-	if r.ModeratorID == "" || r.Action == "" {
-		return fmt.Errorf("audit: %w: moderator ID and action are required", ErrInvalid)
-	}
-	if r.At.IsZero() {
-		r.At = time.Now()
+func (s *DB) Audit(ctx context.Context, r store.AuditRecord) error {
+	r, err := store.AuditRow(r, time.Now())
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
 	}
 	return s.write(ctx, "audit", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, guild_id, moderator_id, entry_id, action) VALUES (?, ?, ?, ?, ?)`,
-			r.At.UTC().Format(auditTime), clip(r.GuildID, 100), clip(r.ModeratorID, 100), clip(r.EntryID, 100), clip(r.Action, maxText))
+			r.At.Format(auditTime), r.GuildID, r.ModeratorID, r.EntryID, r.Action)
 		return err
 	})
 }
 
 // AuditLog returns up to limit records, newest first.
-func (s *SQLite) AuditLog(ctx context.Context, limit int) ([]AuditRecord, error) {
-	if limit < 1 || limit > MaxAuditLog {
-		return nil, fmt.Errorf("audit log: %w: limit %d", ErrInvalid, limit)
+func (s *DB) AuditLog(ctx context.Context, limit int) ([]store.AuditRecord, error) {
+	if err := store.CheckAuditLimit(limit); err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	var log []AuditRecord
+	var log []store.AuditRecord
 	err := s.read(ctx, "audit log", func(tx *sql.Tx) error {
 		return query(ctx, tx, `SELECT guild_id, moderator_id, entry_id, action, at FROM audit_log ORDER BY at DESC, id DESC LIMIT ?`,
 			[]any{limit}, func(rows *sql.Rows) error {
-				var r AuditRecord
+				var r store.AuditRecord
 				var at string
 				if err := rows.Scan(&r.GuildID, &r.ModeratorID, &r.EntryID, &r.Action, &at); err != nil {
 					return err

@@ -1,24 +1,25 @@
-package store
+package sqlite
 
-// Shared questions ("gaps") in SQLite.
+// Shared questions ("gaps").
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/confidant-bot/confidant/bot/store"
 )
 
 // ShareGap stores the scrubbed text and the date of a shared question.
-func (s *SQLite) ShareGap(ctx context.Context, text string, day time.Time) error {
-	d, err := date(day)
+func (s *DB) ShareGap(ctx context.Context, text string, day time.Time) error {
+	d, err := store.Date(day)
 	if err != nil {
 		return fmt.Errorf("share gap: %w", err)
 	}
-	text = clip(Scrub(text), maxText)
-	key := groupKey(text)
-	if key == "" {
-		return fmt.Errorf("share gap: %w: nothing left once scrubbed", ErrInvalid)
+	text, key, err := store.GapText(text)
+	if err != nil {
+		return fmt.Errorf("share gap: %w", err)
 	}
 	return s.write(ctx, "share gap", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
@@ -33,11 +34,11 @@ func (s *SQLite) ShareGap(ctx context.Context, text string, day time.Time) error
 }
 
 // Gaps lists the groups not dismissed, most recently and most asked first.
-func (s *SQLite) Gaps(ctx context.Context, page, perPage int) ([]Gap, int, error) {
-	if page < 1 || perPage < 1 || perPage > MaxPerPage {
-		return nil, 0, fmt.Errorf("list gaps: %w: page %d, %d per page", ErrInvalid, page, perPage)
+func (s *DB) Gaps(ctx context.Context, page, perPage int) ([]store.Gap, int, error) {
+	if err := store.CheckPage(page, perPage); err != nil {
+		return nil, 0, fmt.Errorf("list gaps: %w", err)
 	}
-	var gaps []Gap
+	var gaps []store.Gap
 	var total int
 	err := s.read(ctx, "list gaps", func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM gaps WHERE dismissed = 0`).Scan(&total); err != nil {
@@ -52,7 +53,7 @@ func (s *SQLite) Gaps(ctx context.Context, page, perPage int) ([]Gap, int, error
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var g Gap
+			var g store.Gap
 			var first, last string
 			if err := rows.Scan(&g.ID, &g.Text, &g.Count, &first, &last); err != nil {
 				return err
@@ -74,7 +75,7 @@ func (s *SQLite) Gaps(ctx context.Context, page, perPage int) ([]Gap, int, error
 }
 
 // DismissGap hides a group from Gaps.
-func (s *SQLite) DismissGap(ctx context.Context, id int64) error {
+func (s *DB) DismissGap(ctx context.Context, id int64) error {
 	return s.write(ctx, "dismiss gap", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE gaps SET dismissed = 1 WHERE id = ?`, id)
 		if err != nil {
@@ -83,7 +84,7 @@ func (s *SQLite) DismissGap(ctx context.Context, id int64) error {
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return fmt.Errorf("gap %d: %w", id, ErrNotFound)
+			return fmt.Errorf("gap %d: %w", id, store.ErrNotFound)
 		}
 		return nil
 	})
