@@ -9,11 +9,10 @@ package safety
 
 import (
 	_ "embed"
-	"hash/fnv"
-	"math"
-	"math/rand/v2"
 	"strings"
 	"sync"
+
+	"github.com/confidant-bot/confidant/knowledge/textmodel"
 )
 
 // Classes the model tells apart. Decline reasons, teen questions and
@@ -48,122 +47,32 @@ var crisisCategory = [numClasses]string{
 // decline labels are all class 0, "other").
 func ClassOf(label string) int { return classOf[label] }
 
-const hashBits = 18
-
 // Example is one labelled message.
 type Example struct {
 	Label, Lang, Text string
 }
 
 // Model is a trained classifier. It is immutable and safe for concurrent use.
-type Model struct {
-	w    []float32 // numClasses weights per hashed feature
-	bias [numClasses]float32
-}
+type Model struct{ m *textmodel.Model }
 
-// features are the hashed n-grams of a message, each with weight 1/sqrt(n).
-func features(message string) ([]uint32, float32) {
+// vectorize hashes the folded words of a message: the same folding as the
+// patterns, so leetspeak and look-alike letters do not hide a word.
+func vectorize(message string) textmodel.Vector {
 	toks := fold(message)
-	seen := map[uint32]bool{}
-	var out []uint32
-	add := func(s string) {
-		h := fnv.New32a()
-		h.Write([]byte(s))
-		f := h.Sum32() & (1<<hashBits - 1)
-		if !seen[f] {
-			seen[f] = true
-			out = append(out, f)
-		}
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.text
 	}
-	prev := "^"
-	for _, t := range toks {
-		add("w:" + t.text)
-		add("b:" + prev + " " + t.text)
-		prev = t.text
-		r := []rune(" " + t.text + " ")
-		for n := 3; n <= 5; n++ {
-			for i := 0; i+n <= len(r); i++ {
-				add("c:" + string(r[i:i+n]))
-			}
-		}
-	}
-	add("b:" + prev + " $")
-	if len(out) == 0 {
-		return nil, 0
-	}
-	return out, float32(1 / math.Sqrt(float64(len(out))))
+	return textmodel.Vectorize(words, textmodel.DefaultOptions().HashBits)
 }
 
-// Train fits a model on examples: SGD on the softmax loss with L2
-// regularisation, classes weighted so each counts as much as "other", in a
-// fixed order so the same data always gives the same model.
+// Train fits a model on examples.
 func Train(examples []Example) *Model {
-	m := &Model{w: make([]float32, numClasses<<hashBits)}
-	type vec struct {
-		f     []uint32
-		v     float32
-		class int
+	data := make([]textmodel.Example, len(examples))
+	for i, e := range examples {
+		data[i] = textmodel.Example{Vector: vectorize(e.Text), Class: classOf[e.Label]}
 	}
-	data := make([]vec, 0, len(examples))
-	var count [numClasses]int
-	for _, e := range examples {
-		f, v := features(e.Text)
-		c := classOf[e.Label]
-		data = append(data, vec{f, v, c})
-		count[c]++
-	}
-	var weight [numClasses]float32
-	for c := range weight {
-		if count[c] > 0 {
-			weight[c] = 1
-		}
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	const epochs, l2 = 30, 1e-6
-	var p [numClasses]float32
-	for ep := 0; ep < epochs; ep++ {
-		lr := float32(0.5 / (1 + 0.1*float64(ep)))
-		rng.Shuffle(len(data), func(i, j int) { data[i], data[j] = data[j], data[i] })
-		for _, d := range data {
-			m.scores(d.f, d.v, &p)
-			for c := range p {
-				g := p[c]
-				if c == d.class {
-					g -= 1
-				}
-				g *= weight[d.class] * lr
-				m.bias[c] -= g * 0.1
-				for _, f := range d.f {
-					i := int(f)*numClasses + c
-					m.w[i] -= g*d.v + l2*m.w[i]
-				}
-			}
-		}
-	}
-	return m
-}
-
-// scores writes the class probabilities of hashed features into p.
-func (m *Model) scores(f []uint32, v float32, p *[numClasses]float32) {
-	max := float32(math.Inf(-1))
-	for c := range p {
-		s := m.bias[c]
-		for _, x := range f {
-			s += m.w[int(x)*numClasses+c] * v
-		}
-		p[c] = s
-		if s > max {
-			max = s
-		}
-	}
-	var sum float32
-	for c := range p {
-		p[c] = float32(math.Exp(float64(p[c] - max)))
-		sum += p[c]
-	}
-	for c := range p {
-		p[c] /= sum
-	}
+	return &Model{textmodel.Train(data, numClasses, textmodel.DefaultOptions())}
 }
 
 // Probabilities are the model's class probabilities for one message.
@@ -171,13 +80,13 @@ type Probabilities [numClasses]float32
 
 // Predict scores a message.
 func (m *Model) Predict(message string) Probabilities {
-	var p [numClasses]float32
-	f, v := features(message)
-	if len(f) == 0 {
+	var p Probabilities
+	v := vectorize(message)
+	if len(v.Features) == 0 {
 		p[classOther] = 1
 		return p
 	}
-	m.scores(f, v, &p)
+	copy(p[:], m.m.Predict(v))
 	return p
 }
 

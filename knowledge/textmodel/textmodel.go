@@ -1,0 +1,150 @@
+// Package textmodel is a small linear text classifier: multinomial
+// logistic regression over hashed word, word-pair and character n-grams,
+// trained by SGD in a fixed order so the same data always gives the same
+// model. The safety triage and the search ranker each train one. It knows
+// nothing of the corpus, bleve or Discord.
+package textmodel
+
+import (
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+)
+
+// Options of training.
+type Options struct {
+	HashBits uint    // features are hashed into 2^HashBits buckets
+	Epochs   int     // passes over the data
+	Rate     float64 // initial learning rate, decaying by epoch
+	L2       float64 // weight decay per update
+	Seed     uint64  // shuffle order
+}
+
+// DefaultOptions suit a few thousand short messages.
+func DefaultOptions() Options { return Options{HashBits: 18, Epochs: 30, Rate: 0.5, L2: 1e-6, Seed: 1} }
+
+// Model is a trained classifier; immutable and safe for concurrent use.
+type Model struct {
+	n    int // classes
+	bits uint
+	w    []float32 // n weights per hashed feature
+	bias []float32
+}
+
+// Vector is a message's hashed features, each worth Value.
+type Vector struct {
+	Features []uint32
+	Value    float32
+}
+
+// Vectorize hashes a message given as words: each word, each pair of
+// neighbouring words (with start and end marks) and the 3- to 5-letter
+// pieces of each word.
+func Vectorize(words []string, bits uint) Vector {
+	seen := map[uint32]bool{}
+	var out []uint32
+	mask := uint32(1)<<bits - 1
+	add := func(s string) {
+		h := fnv.New32a()
+		h.Write([]byte(s))
+		f := h.Sum32() & mask
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	prev := "^"
+	for _, w := range words {
+		add("w:" + w)
+		add("b:" + prev + " " + w)
+		prev = w
+		r := []rune(" " + w + " ")
+		for n := 3; n <= 5; n++ {
+			for i := 0; i+n <= len(r); i++ {
+				add("c:" + string(r[i:i+n]))
+			}
+		}
+	}
+	add("b:" + prev + " $")
+	if len(out) == 0 {
+		return Vector{}
+	}
+	return Vector{Features: out, Value: float32(1 / math.Sqrt(float64(len(out))))}
+}
+
+// Example is one training vector and its class (0 to classes-1).
+type Example struct {
+	Vector Vector
+	Class  int
+}
+
+// Train fits a model of the given number of classes.
+func Train(data []Example, classes int, o Options) *Model {
+	m := &Model{n: classes, bits: o.HashBits, w: make([]float32, classes<<o.HashBits), bias: make([]float32, classes)}
+	data = append([]Example(nil), data...)
+	rng := rand.New(rand.NewPCG(o.Seed, 2))
+	p := make([]float32, classes)
+	l2 := float32(o.L2)
+	for ep := 0; ep < o.Epochs; ep++ {
+		lr := float32(o.Rate / (1 + 0.1*float64(ep)))
+		rng.Shuffle(len(data), func(i, j int) { data[i], data[j] = data[j], data[i] })
+		for _, d := range data {
+			m.scores(d.Vector, p)
+			for c := range p {
+				g := p[c]
+				if c == d.Class {
+					g--
+				}
+				g *= lr
+				m.bias[c] -= g * 0.1
+				for _, f := range d.Vector.Features {
+					i := int(f)*m.n + c
+					m.w[i] -= g*d.Vector.Value + l2*m.w[i]
+				}
+			}
+		}
+	}
+	return m
+}
+
+// Classes is the number of classes.
+func (m *Model) Classes() int { return m.n }
+
+// Bits is the hash size the model was trained with.
+func (m *Model) Bits() uint { return m.bits }
+
+// Predict returns the probability of each class.
+func (m *Model) Predict(v Vector) []float32 {
+	p := make([]float32, m.n)
+	if len(v.Features) == 0 {
+		for c := range p {
+			p[c] = 1 / float32(m.n)
+		}
+		return p
+	}
+	m.scores(v, p)
+	return p
+}
+
+// scores writes the softmax of the class scores of v into p.
+func (m *Model) scores(v Vector, p []float32) {
+	max := float32(math.Inf(-1))
+	for c := range p {
+		s := m.bias[c]
+		for _, x := range v.Features {
+			s += m.w[int(x)*m.n+c] * v.Value
+		}
+		p[c] = s
+		if s > max {
+			max = s
+		}
+	}
+	var sum float32
+	for c := range p {
+		p[c] = float32(math.Exp(float64(p[c] - max)))
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+}
