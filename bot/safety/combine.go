@@ -22,7 +22,7 @@ const (
 const (
 	// crisisMin: this much probability on the four crisis classes together
 	// makes a crisis reply, for the most likely of them.
-	crisisMin = 0.5
+	crisisMin = 0.4
 	// declineOverrule: a decline pattern (doses, explicit requests) stands
 	// unless the model is at least this sure of a crisis.
 	declineOverrule = 0.85
@@ -31,6 +31,13 @@ const (
 	concernMin = 0.4
 	// pastMin: a disclosure about the past this likely gets the gentle answer.
 	pastMin = 0.5
+	// overruleOther: a pattern's crisis becomes the middle tier (the line of
+	// help on top of an ordinary answer, never nothing) when the model is
+	// this sure the message is ordinary and gives the crisis classes less
+	// than overruleCrisis: "how do therapists handle clients who talk about
+	// suicide", "beats me why".
+	overruleOther  = 0.9
+	overruleCrisis = 0.03
 )
 
 // Classify decides what to do with a message.
@@ -42,10 +49,16 @@ func (t *Triage) Classify(message string) Verdict {
 	}
 	v.Lang = language(toks)
 	v.Teen = statesMinorAge(toks)
-	if v.Kind == knowledge.VerdictCrisis || v.Past || t.Mode == PatternsOnly || t.model == nil || len(toks) == 0 {
+	if v.Past || t.Mode == PatternsOnly || t.model == nil || len(toks) == 0 {
 		return v
 	}
 	p := t.model.Predict(message)
+	if v.Kind == knowledge.VerdictCrisis {
+		if p[classOther] >= overruleOther && p.Crisis() < overruleCrisis {
+			return Verdict{Concern: v.Category, Pattern: v.Pattern + fmt.Sprintf(" (model: ordinary %.2f)", p[classOther]), Lang: v.Lang, Teen: v.Teen}
+		}
+		return v
+	}
 	class, prob := p.Top()
 	if crisis := p.Crisis(); crisis >= crisisMin {
 		class, prob = p.topCrisis(), crisis
@@ -82,13 +95,23 @@ func modelPattern(class int, prob float32) string {
 var className = [numClasses]string{"other", "crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past"}
 
 // statesMinorAge reports a stated age under 18: "im 15", "i am 16", "15 yo",
-// "i'm fourteen", "in 9th grade", "year 10".
+// "i'm fourteen", "16 and never been kissed", "tengo 15", "j'ai 14 ans",
+// "in 9th grade", "year 10", "sophomore here".
 func statesMinorAge(toks []token) bool {
 	for i, tk := range toks {
-		if n, ok := number(tk.text); ok && n >= 10 && n < 18 && isAge(toks, i, true) {
+		n, isNum := number(tk.text)
+		minor := isNum && n >= 10 && n < 18
+		if minor && isAge(toks, i, true) {
 			return true
 		}
-		if n, ok := ageWords[tk.text]; ok && n < 18 && i > 0 && agePrefix[toks[i-1].text] {
+		if minor && (i > 0 && teenAgePrefix[toks[i-1].text] || i+1 < len(toks) && teenAgeSuffix[toks[i+1].text]) {
+			return true
+		}
+		// A message that opens with the age: "16 and never kissed", "15, normal?"
+		if minor && i == 0 && (len(toks) == 1 || !timeUnits[toks[1].text]) {
+			return true
+		}
+		if n, ok := ageWords[tk.text]; ok && n < 18 && i > 0 && (agePrefix[toks[i-1].text] || teenAgePrefix[toks[i-1].text]) {
 			return true
 		}
 		if i+1 < len(toks) && (tk.text == "grade" || tk.text == "year") {
@@ -96,12 +119,27 @@ func statesMinorAge(toks []token) bool {
 				return true
 			}
 		}
-		if i+1 < len(toks) && toks[i+1].text == "grade" && gradeWords[tk.text] {
+		if i+1 < len(toks) && (toks[i+1].text == "grade" || toks[i+1].text == "grader") && gradeWords[tk.text] {
+			return true
+		}
+		if schoolYears[tk.text] {
 			return true
 		}
 	}
 	return false
 }
+
+var (
+	// Words before an age, in the five languages: "at 14", "tengo 15",
+	// "tenho 14", "j'ai 13", "bin 15", "i have 16".
+	teenAgePrefix = foldKeys(map[string]bool{"at": true, "youre": true, "tengo": true, "tenho": true, "jai": true, "bin": true, "have": true, "hab": true, "with": true})
+	// Words after an age: "15 here", "16 anos", "14 ans", "14 Jahre".
+	teenAgeSuffix = foldKeys(map[string]bool{"here": true, "anos": true, "ans": true, "jahre": true, "jahren": true, "yr": true, "yrs": true, "yo": true})
+	// Units that make an opening number a count, not an age: "14 days late".
+	timeUnits = foldKeys(map[string]bool{"days": true, "day": true, "weeks": true, "week": true, "months": true, "month": true, "hours": true, "hour": true, "minutes": true, "min": true, "mins": true, "times": true, "pills": true, "years": true, "year": true, "dias": true, "jours": true, "tage": true, "semanas": true})
+	// School years that only teenagers are in.
+	schoolYears = foldKeys(map[string]bool{"sophomore": true, "freshman": true, "8th": false})
+)
 
 // Number words, folded as messages are ("fifteen" becomes "fiften").
 var ageWords = foldKeys(map[string]int{"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "twelve": 12, "eleven": 11})

@@ -132,7 +132,9 @@ func variant(rng *rand.Rand, id string, entries []*knowledge.Entry, units [][]bo
 	}
 	title := e.Title
 	if rng.IntN(2) == 0 {
-		title = upperFirst(reword(rng, e.Questions[rng.IntN(len(e.Questions))]))
+		if q := upperFirst(reword(rng, e.Questions[rng.IntN(len(e.Questions))])); utf8.RuneCountInString(q) <= knowledge.MaxTitleLength {
+			title = q
+		}
 	}
 	var tags []string
 	for _, j := range rng.Perm(len(e.Tags))[:1+rng.IntN(len(e.Tags))] {
