@@ -2,7 +2,7 @@ package discord
 
 import (
 	"context"
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -78,7 +78,17 @@ type Discord struct {
 	closing chan struct{}
 	once    sync.Once
 	ix      *Interactions
+	// handled are the messages and interactions already taken on, so that a
+	// redelivered event is not answered twice.
+	handled *seenIDs
 }
+
+// Redelivered events are recognised for HandledFor after the first, within
+// MaxHandled ids (a hash of each id, about 40 bytes).
+const (
+	HandledFor = 10 * time.Minute
+	MaxHandled = 200_000
+)
 
 // Interactions is the handler of slash commands and components that this
 // gateway connection uses; moderation is added to it by the caller.
@@ -110,7 +120,8 @@ func NewDiscord(cfg DiscordConfig, r *bot.Responder, log *slog.Logger) (*Discord
 		limits = NewRateLimiter(cfg.Burst, cfg.Refill)
 	}
 	d := &Discord{cfg: cfg, s: s, r: r, log: log, limits: limits, closing: make(chan struct{}),
-		ix: &Interactions{Responder: r, Limits: limits, REST: s, Log: log}}
+		ix:      &Interactions{Responder: r, Limits: limits, REST: s, Log: log},
+		handled: newSeenIDs(HandledFor, MaxHandled)}
 	s.AddHandler(d.onReady)
 	s.AddHandler(d.onMessage)
 	s.AddHandler(d.onInteraction)
@@ -267,6 +278,10 @@ func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	if s.State != nil && s.State.User != nil && m.Author.ID == s.State.User.ID {
 		return
 	}
+	if !d.handled.First(m.ID, time.Now()) {
+		d.log.Debug("message redelivered, already answered", slog.String(bot.LogEvent, "dm-redelivered"))
+		return
+	}
 	if !d.begin() {
 		return
 	}
@@ -284,7 +299,7 @@ func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		d.ix.Tally.Add(rep)
 		msg = RenderMessage(rep)
 	}
-	d.send(m.ChannelID, msg)
+	d.send(m.ChannelID, msg, replyNonce(m.ID))
 }
 
 const slowDown = "You're sending questions faster than I can answer well. Please wait a minute, then ask again; nothing is lost."
@@ -293,8 +308,8 @@ const apologyText = "Sorry, something went wrong on my side. Please try again in
 
 // send creates a message, retrying on server errors. The nonce makes
 // Discord drop a duplicate if a failed attempt did get through.
-func (d *Discord) send(channelID string, msg *discordgo.MessageSend) {
-	body := messageCreate{MessageSend: msg, Nonce: nonce(), EnforceNonce: true}
+func (d *Discord) send(channelID string, msg *discordgo.MessageSend, nonce string) {
+	body := messageCreate{MessageSend: msg, Nonce: nonce, EnforceNonce: true}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
@@ -321,10 +336,13 @@ type messageCreate struct {
 	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
 }
 
-func nonce() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+// replyNonce is the nonce of the reply to the message messageID: the same
+// in every process, so that with enforce_nonce Discord returns the first
+// reply instead of creating a second one when two processes answer the same
+// message. It fits Discord's 25 characters.
+func replyNonce(messageID string) string {
+	sum := sha256.Sum256([]byte("confidant reply to " + messageID))
+	return hex.EncodeToString(sum[:])[:25]
 }
 
 // restErrorKind describes an error without anything a person wrote.
@@ -347,6 +365,10 @@ func (d *Discord) recoverAndLog(where string) {
 }
 
 func (d *Discord) onInteraction(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	if !d.handled.First(i.ID, time.Now()) {
+		d.log.Debug("interaction redelivered, already answered", slog.String(bot.LogEvent, "interaction-redelivered"))
+		return
+	}
 	if !d.begin() {
 		return
 	}

@@ -49,10 +49,31 @@ func startBot(t *testing.T) (*fakeDiscord, *syncBuffer) {
 // setup add to it (moderation) before it connects.
 func startBotWith(t *testing.T, lib *bot.Library, setup func(d *discord.Discord, r *bot.Responder)) (*fakeDiscord, *syncBuffer) {
 	t.Helper()
+	return startBotOpts(t, botOptions{lib: lib, setup: setup})
+}
+
+// botOptions vary the bot a test runs.
+type botOptions struct {
+	lib *bot.Library // nil: the embedded corpus
+	// fake, when set, is a fake Discord another bot process already uses.
+	fake *fakeDiscord
+	// config changes the configuration before the bot is made.
+	config func(*discord.DiscordConfig)
+	// setup adds to the bot (moderation, metrics) before it connects.
+	setup func(d *discord.Discord, r *bot.Responder)
+}
+
+func startBotOpts(t *testing.T, o botOptions) (*fakeDiscord, *syncBuffer) {
+	t.Helper()
 	baseline := runtime.NumGoroutine()
-	f := newFakeDiscord(t)
+	f := o.fake
+	if f == nil {
+		f = newFakeDiscord(t)
+	}
+	registered := len(f.sent(http.MethodPut, "/commands"))
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	lib := o.lib
 	if lib == nil {
 		var err error
 		lib, err = bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
@@ -61,12 +82,16 @@ func startBotWith(t *testing.T, lib *bot.Library, setup func(d *discord.Discord,
 		}
 	}
 	r := bot.NewResponder(lib, log)
-	d, err := discord.NewDiscord(discord.DiscordConfig{Token: "test-token", API: f.URL(), Burst: 5, Refill: time.Hour, Moderation: setup != nil}, r, log)
+	cfg := discord.DiscordConfig{Token: "test-token", API: f.URL(), Burst: 5, Refill: time.Hour, Moderation: o.setup != nil}
+	if o.config != nil {
+		o.config(&cfg)
+	}
+	d, err := discord.NewDiscord(cfg, r, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if setup != nil {
-		setup(d, r)
+	if o.setup != nil {
+		o.setup(d, r)
 	}
 	d.Session().SyncEvents = true
 	ctx, cancel := context.WithCancel(context.Background())
@@ -82,13 +107,16 @@ func startBotWith(t *testing.T, lib *bot.Library, setup func(d *discord.Discord,
 		case <-time.After(15 * time.Second):
 			t.Error("bot did not shut down")
 		}
+		if o.fake != nil {
+			return // another bot still uses the fake; its cleanup checks
+		}
 		// No goroutine of the bot may outlive it (the fake server's own are
 		// closed by its cleanup, which runs after this one).
 		f.srv.CloseClientConnections()
-		deadline := time.Now().Add(5 * time.Second)
-		if setup != nil {
+		if o.setup != nil {
 			return // moderation keeps replaced indexes and the database open a while longer
 		}
+		deadline := time.Now().Add(5 * time.Second)
 		for runtime.NumGoroutine() > baseline+4 && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 		}
@@ -98,7 +126,7 @@ func startBotWith(t *testing.T, lib *bot.Library, setup func(d *discord.Discord,
 			t.Errorf("%d goroutines after shutdown, %d before start:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
 		}
 	})
-	bottest.WaitFor(t, "commands registered", func() bool { return len(f.sent(http.MethodPut, "/commands")) == 1 })
+	bottest.WaitFor(t, "commands registered", func() bool { return len(f.sent(http.MethodPut, "/commands")) == registered+1 })
 	return f, logs
 }
 
@@ -334,6 +362,59 @@ func TestDiscord(t *testing.T) {
 			if strings.Contains(out, bad) {
 				t.Errorf("logs contain %q", bad)
 			}
+		}
+	})
+}
+
+// TestRedeliveredDMAnsweredOnce: the same MESSAGE_CREATE delivered twice (a
+// redelivery, or two gateway processes alive at once during a deploy) gets
+// one reply. The process remembers the message ids it handled, and the
+// reply's nonce comes from the message id, so Discord drops a second send
+// from another process.
+func TestRedeliveredDMAnsweredOnce(t *testing.T) {
+	lib := bottest.MustLibrary(t) // shared by both processes: the goroutine count stays comparable
+	f, _ := startBotOpts(t, botOptions{lib: lib})
+	message := func(id, user string) map[string]any {
+		return map[string]any{"id": id, "channel_id": "dm-" + user, "content": "what is sensate focus",
+			"author": map[string]any{"id": user, "username": "someone"}}
+	}
+
+	t.Run("same message twice on one connection", func(t *testing.T) {
+		f.dispatch("MESSAGE_CREATE", message("1310000000000000001", "r1"))
+		bottest.WaitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-r1")) == 1 })
+		f.dispatch("MESSAGE_CREATE", message("1310000000000000001", "r1"))
+		dm(f, "r1end", "what is vaginismus") // handled after the redelivery
+		bottest.WaitFor(t, "marker reply", func() bool { return len(messagesTo(f, "dm-r1end")) == 1 })
+		if got, want := f.tries("dm-r1"), 1; got != want {
+			t.Errorf("sends for one message delivered twice = %d, want %d", got, want)
+		}
+		body := messagesTo(f, "dm-r1")[0].Body
+		n, _ := body["nonce"].(string)
+		if n == "" || len(n) > 25 || body["enforce_nonce"] != true {
+			t.Errorf("nonce %q, enforce_nonce %v: want a nonce of at most 25 characters, enforced", n, body["enforce_nonce"])
+		}
+	})
+
+	t.Run("same interaction twice", func(t *testing.T) {
+		ask := map[string]any{"id": "1310000000000000003", "application_id": "900", "type": 2, "token": "tok", "version": 1, "channel_id": "c1",
+			"user": map[string]any{"id": "r3"},
+			"data": map[string]any{"id": "cmd1", "name": "ask", "type": 1,
+				"options": []any{map[string]any{"name": "question", "type": 3, "value": "what is sensate focus"}}}}
+		f.dispatch("INTERACTION_CREATE", ask)
+		f.dispatch("INTERACTION_CREATE", ask)
+		dm(f, "r3end", "what is vaginismus") // handled after the redelivery
+		bottest.WaitFor(t, "marker reply", func() bool { return len(messagesTo(f, "dm-r3end")) == 1 })
+		if got, want := len(f.sent(http.MethodPost, "/interactions/1310000000000000003/")), 1; got != want {
+			t.Errorf("callbacks for one interaction delivered twice = %d, want %d", got, want)
+		}
+	})
+
+	t.Run("two gateway processes answer once", func(t *testing.T) {
+		startBotOpts(t, botOptions{lib: lib, fake: f})
+		f.dispatchAll("MESSAGE_CREATE", message("1310000000000000002", "r2"))
+		bottest.WaitFor(t, "both processes tried", func() bool { return f.tries("dm-r2") == 2 })
+		if got, want := len(messagesTo(f, "dm-r2")), 1; got != want {
+			t.Errorf("messages created = %d, want %d (the same nonce from both processes)", got, want)
 		}
 	})
 }

@@ -20,13 +20,17 @@ type fakeDiscord struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	conn     *websocket.Conn
-	connWMu  *sync.Mutex // serialises writes to conn
+	mu      sync.Mutex
+	conn    *websocket.Conn
+	connWMu *sync.Mutex // serialises writes to conn
+	// live are all identified connections (several bot processes at once).
+	live     map[*websocket.Conn]*sync.Mutex
 	seq      int
 	requests []recorded
-	nonces   map[string]bool
-	msgID    int
+	// posts counts every message creation tried, per path, duplicates included.
+	posts  map[string]int
+	nonces map[string]bool
+	msgID  int
 	// failNext makes the next message creations fail with these statuses.
 	failNext []int
 	identify int
@@ -40,7 +44,7 @@ type recorded struct {
 }
 
 func newFakeDiscord(t testing.TB) *fakeDiscord {
-	f := &fakeDiscord{t: t, nonces: map[string]bool{}, ready: make(chan struct{}, 16)}
+	f := &fakeDiscord{t: t, nonces: map[string]bool{}, posts: map[string]int{}, ready: make(chan struct{}, 16), live: map[*websocket.Conn]*sync.Mutex{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"url":"ws://%s/ws"}`, r.Host)
@@ -68,6 +72,11 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return c.WriteJSON(v)
 	}
 	write(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 41250}})
+	defer func() {
+		f.mu.Lock()
+		delete(f.live, c)
+		f.mu.Unlock()
+	}()
 	for {
 		var msg struct {
 			Op int             `json:"op"`
@@ -83,6 +92,7 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 			f.mu.Lock()
 			f.conn = c
 			f.connWMu = &wmu
+			f.live[c] = &wmu
 			f.seq++
 			seq := f.seq
 			t := "READY"
@@ -127,6 +137,20 @@ func (f *fakeDiscord) dispatch(event string, d any) {
 	}
 }
 
+// dispatchAll sends one gateway event to every connected bot process, as
+// Discord does to two processes sharing a token during a deploy.
+func (f *fakeDiscord) dispatchAll(event string, d any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.live) == 0 {
+		f.t.Fatal("fake discord: no gateway connection")
+	}
+	f.seq++
+	for c, wmu := range f.live {
+		f.writeConn(c, wmu, map[string]any{"op": 0, "t": event, "s": f.seq, "d": d})
+	}
+}
+
 // dropConnection closes the websocket as a network failure would.
 func (f *fakeDiscord) dropConnection() {
 	f.mu.Lock()
@@ -148,6 +172,7 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if r.Method == http.MethodPost && strings.HasSuffix(path, "/messages") {
+		f.posts[path]++
 		if len(f.failNext) > 0 {
 			status := f.failNext[0]
 			f.failNext = f.failNext[1:]
@@ -202,6 +227,14 @@ func (f *fakeDiscord) sent(method, pathContains string) []recorded {
 		}
 	}
 	return out
+}
+
+// tries is how many message creations were tried on channel, duplicates
+// and failures included.
+func (f *fakeDiscord) tries(channel string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.posts["/channels/"+channel+"/messages"]
 }
 
 func (f *fakeDiscord) reset() {
