@@ -1,21 +1,29 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"strings"
+	"time"
 
 	"github.com/confidant-bot/confidant/bot/store"
+	"github.com/confidant-bot/confidant/bot/store/postgres"
 	"github.com/confidant-bot/confidant/bot/store/sqlite"
 )
 
+// connectTimeout bounds how long openStore waits for PostgreSQL to answer
+// and migrate, so that a wrong address fails the start instead of hanging.
+const connectTimeout = 30 * time.Second
+
 // openStore opens the store that setting (CONFIDANT_DATA) names: a
-// postgres:// or postgresql:// URL is a PostgreSQL database, anything else
-// the path of an SQLite file.
+// postgres:// or postgresql:// URL is a PostgreSQL database that many
+// processes may share, anything else the path of an SQLite file.
 func openStore(setting string) (store.Store, error) {
-	if isPostgresURL(setting) {
-		return nil, fmt.Errorf("open store: %w: PostgreSQL is not supported yet", store.ErrInvalid)
+	if !isPostgresURL(setting) {
+		return sqlite.Open(setting)
 	}
-	return sqlite.Open(setting)
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	return postgres.Open(ctx, setting)
 }
 
 func isPostgresURL(setting string) bool {
