@@ -48,17 +48,25 @@ type Confidence struct {
 	// hit scores at least SuggestScore and covers at least SuggestCoverage.
 	SuggestScore    float64
 	SuggestCoverage float64
+	// The learned model's probability that no entry answers the question
+	// (-1 when there is no model): at most MaxNone for an answer; at least
+	// NoneOut makes the reply an honest "no sourced answer".
+	MaxNone float64
+	NoneOut float64
 }
 
 // DefaultConfidence is the calibrated rule.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0.03, MinCoverage: 0.3, MaxRunnerUp: 0.99, SuggestScore: 0, SuggestCoverage: 0.15}
+	return Confidence{MinScore: 0.03, MinCoverage: 0.3, MaxRunnerUp: 0.99, SuggestScore: 0, SuggestCoverage: 0.15, MaxNone: 0.2}
 }
 
 // Decide applies the rule. coverage is the top hit's coverage of the question.
-func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int) (Decision, string) {
+func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int, none float64) (Decision, string) {
 	if len(hits) == 0 {
 		return OutOfScope, "no entry matched any word of the question"
+	}
+	if none >= 0 && c.NoneOut > 0 && none >= c.NoneOut {
+		return OutOfScope, fmt.Sprintf("the learned model finds no entry that answers this (%.2f)", none)
 	}
 	top := hits[0].Raw
 	ratio := 0.0
@@ -67,7 +75,8 @@ func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int) (Dec
 	}
 	detail := fmt.Sprintf("top score %.2f, coverage %.2f (%d words), runner-up ratio %.2f", top, coverage, matched, ratio)
 	switch {
-	case top >= c.MinScore && matched >= c.MinWords && (coverage >= c.MinCoverage || (c.MinMatched > 0 && matched >= c.MinMatched)) && ratio <= c.MaxRunnerUp:
+	case top >= c.MinScore && matched >= c.MinWords && (coverage >= c.MinCoverage || (c.MinMatched > 0 && matched >= c.MinMatched)) && ratio <= c.MaxRunnerUp &&
+		(none < 0 || c.MaxNone == 0 || none <= c.MaxNone):
 		return Confident, "clear best match: " + detail
 	case top >= c.SuggestScore && coverage >= c.SuggestCoverage:
 		return Unsure, "weak or ambiguous match: " + detail

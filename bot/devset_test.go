@@ -36,11 +36,10 @@ func TestDevSetTargets(t *testing.T) {
 	r := bottest.MustResponder(t)
 	res := bot.Evaluate(context.Background(), rows, r.RankWith)
 	t.Logf("dev set: Recall@1 %.3f Recall@3 %.3f MRR %.3f none handled %.3f", res.RecallAt1, res.RecallAt3, res.MRR, res.NoneHandled)
-	// Recall@1 was 0.909 on 62 entries; the 14 entries added on 2026-11-30
-	// (contraception, STIs, bodies) compete with older ones and it fell to
-	// 0.888. The floor follows it until the phrasing work wins it back.
-	if res.RecallAt1 < 0.88 || res.RecallAt3 < 0.97 || res.NoneHandled < 0.90 {
-		t.Errorf("dev set below target: Recall@1 %.3f (>= 0.88), Recall@3 %.3f (>= 0.97), none %.3f (>= 0.90)", res.RecallAt1, res.RecallAt3, res.NoneHandled)
+	// Recall@1 was 0.909 on 62 entries and fell to 0.888 when 14 entries
+	// were added; the phrasings and the learned ranker brought it to 0.930.
+	if res.RecallAt1 < 0.90 || res.RecallAt3 < 0.97 || res.NoneHandled < 0.90 {
+		t.Errorf("dev set below target: Recall@1 %.3f (>= 0.90), Recall@3 %.3f (>= 0.97), none %.3f (>= 0.90)", res.RecallAt1, res.RecallAt3, res.NoneHandled)
 	}
 	stopped, other := 0, 0
 	for _, row := range rows {

@@ -208,7 +208,7 @@ func (r *Responder) decide(c *knowledge.Corpus, q, text string, lib *Library, hi
 	if len(hits) > 0 {
 		cov, matched = lib.Index.Overlap(text, hits[0].ID)
 	}
-	decision, reason := r.confidence.Decide(hits, cov, matched)
+	decision, reason := r.confidence.Decide(hits, cov, matched, lib.Index.NoneProbability(q))
 	switch decision {
 	case Confident:
 		e, _ := c.Entry(hits[0].ID)

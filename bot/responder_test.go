@@ -329,15 +329,36 @@ func TestMentionsAreNotWords(t *testing.T) {
 	}
 }
 
-// TestCrisisEntryFoundBySearchIsACrisisReply: a question that search (not
-// triage) answers from a crisis entry is still shown as a crisis reply.
-func TestCrisisEntryFoundBySearchIsACrisisReply(t *testing.T) {
+// TestOnlyTriageGivesCrisisReplies: search never turns a crisis entry into
+// a crisis reply or offers one as another answer (safety issue §3). A
+// question search ranks to a crisis entry that triage let through gets the
+// ordinary reply with that category's line of help on top.
+func TestOnlyTriageGivesCrisisReplies(t *testing.T) {
 	r := bottest.MustResponder(t)
-	rep := r.Respond(context.Background(), "where can i get help after being assaulted")
-	if rep.ID() != "sexual-assault-help" {
-		t.Fatalf("search chose %q, want sexual-assault-help", rep.ID())
+	crisis := map[string]bool{"crisis-self-harm": true, "sexual-assault-help": true, "relationship-abuse": true, "minors-and-safety": true}
+	for _, q := range []string{
+		"where can i get help after being assaulted",
+		"what is the number for the suicide hotline",
+		"how do i report abuse of a child",
+		"a place to stay for the weekend",
+		"last night was the best game ever",
+		"hotline numbers please",
+	} {
+		rep := r.Respond(context.Background(), q)
+		if rep.Kind == knowledge.KindCrisis && !strings.HasPrefix(rep.Reason, "triage: ") {
+			t.Errorf("%q: a crisis reply not from triage (%s)", q, rep.Reason)
+		}
+		for _, a := range rep.Alternatives {
+			if crisis[a.ID] && rep.Kind != knowledge.KindCrisis {
+				t.Errorf("%q: crisis entry %s offered by search", q, a.ID)
+			}
+		}
+		if rep.Kind != knowledge.KindCrisis && crisis[rep.ID()] {
+			t.Errorf("%q: answered from crisis entry %s without triage", q, rep.ID())
+		}
 	}
-	if rep.Kind != knowledge.KindCrisis || len(rep.Alternatives) != 0 {
-		t.Errorf("kind %s with %d alternatives, want crisis with none", rep.Kind, len(rep.Alternatives))
+	rep := r.Respond(context.Background(), "where can i get help after being assaulted")
+	if rep.Kind != knowledge.KindCrisis && (rep.Concern != "sexual-assault" || !strings.Contains(rep.Help, "800-656-HOPE")) {
+		t.Errorf("help after an assault: kind %s, concern %q, help %q; want a crisis reply or the sexual-assault line on top", rep.Kind, rep.Concern, rep.Help)
 	}
 }

@@ -72,25 +72,27 @@ func TestCalibrate(t *testing.T) {
 	r := bot.NewResponder(lib, nil)
 	var best bot.Confidence
 	bestR1, bestNone := -1.0, 0.0
-	for _, ms := range []float64{0.03, 0.06, 0.1} {
-		for _, mc := range []float64{0.3, 0.4, 0.5} {
-			for _, mw := range []int{1, 2, 3} {
-				for _, mr := range []float64{0.9, 0.99} {
-					c := bot.Confidence{MinScore: ms, MinCoverage: mc, MinWords: mw, MaxRunnerUp: mr, SuggestScore: 0, SuggestCoverage: 0.15}
-					r.SetConfidence(c)
-					r1, minNone, n := 0.0, 1.0, 0
-					for _, rows := range sets {
-						res := bot.Evaluate(context.Background(), rows, r.RankWith)
-						r1 += res.RecallAt1 * float64(res.InScope)
-						n += res.InScope
-						if res.NoneRows > 0 && res.NoneHandled < minNone {
-							minNone = res.NoneHandled
+	for _, ms := range []float64{0.03, 0.1} {
+		for _, mc := range []float64{0.3, 0.45} {
+			for _, mw := range []int{1, 2} {
+				for _, mn := range []float64{0, 0.2, 0.35, 0.5} {
+					for _, no := range []float64{0, 0.5, 0.7, 0.85} {
+						c := bot.Confidence{MinScore: ms, MinCoverage: mc, MinWords: mw, MaxRunnerUp: 0.99, SuggestScore: 0, SuggestCoverage: 0.15, MaxNone: mn, NoneOut: no}
+						r.SetConfidence(c)
+						r1, minNone, n := 0.0, 1.0, 0
+						for _, rows := range sets {
+							res := bot.Evaluate(context.Background(), rows, r.RankWith)
+							r1 += res.RecallAt1 * float64(res.InScope)
+							n += res.InScope
+							if res.NoneRows > 0 && res.NoneHandled < minNone {
+								minNone = res.NoneHandled
+							}
 						}
-					}
-					r1 /= float64(n)
-					fmt.Printf("%+v R@1 %.3f min-none %.3f\n", c, r1, minNone)
-					if minNone >= 0.85 && r1 > bestR1 {
-						best, bestR1, bestNone = c, r1, minNone
+						r1 /= float64(n)
+						fmt.Printf("%+v R@1 %.3f min-none %.3f\n", c, r1, minNone)
+						if minNone >= 0.85 && r1 > bestR1 {
+							best, bestR1, bestNone = c, r1, minNone
+						}
 					}
 				}
 			}

@@ -50,11 +50,17 @@ type Options struct {
 	// Phrasing is the weight of the closest single phrasing (title or one
 	// question) relative to the whole entry, both normalised to the best hit.
 	Phrasing float64
+	// Learned is the weight of the learned model's probability (ranker.go);
+	// 0 trains no model. LearnedBits and LearnedEpochs size its training.
+	Learned       float64
+	LearnedBits   uint
+	LearnedEpochs int
 }
 
 // DefaultOptions are the options tuned on the development set (see README).
 func DefaultOptions() Options {
-	return Options{Scoring: "bm25", Title: 2.0, Questions: 2.0, Tags: 1.0, Body: 0.6, Fuzzy: 0.4, Synonyms: true, Phrasing: 0.5}
+	return Options{Scoring: "bm25", Title: 2.0, Questions: 2.0, Tags: 1.0, Body: 0.6, Fuzzy: 0.4, Synonyms: true, Phrasing: 0.5,
+		Learned: 2, LearnedBits: 16, LearnedEpochs: 15}
 }
 
 // Hit is one entry found for a query.
@@ -91,6 +97,8 @@ type Index struct {
 	known map[string]struct{}
 	// byLen lists the known terms by length, to correct typos quickly.
 	byLen map[int][]string
+	// rank is the learned model, when Options.Learned > 0.
+	rank *ranker
 }
 
 // Build indexes every entry of c in one batch.
@@ -202,6 +210,9 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 	wg.Go(func() { errEntries = bi.Batch(b) })
 	wg.Go(func() { errAsks = ai.Batch(ab) })
 	ix.addTerms(c.Entries)
+	if ix.opts.Learned > 0 {
+		ix.rank = ix.trainRanker(c)
+	}
 	wg.Wait()
 	if err := errors.Join(errEntries, errAsks); err != nil {
 		closeAll()
@@ -333,6 +344,7 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 			}
 		}
 	}
+	ix.addLearned(text, scores)
 	hits := make([]Hit, 0, len(scores))
 	for id, sc := range scores {
 		hits = append(hits, Hit{ID: id, Score: sc, Raw: raw[id]})
@@ -347,6 +359,20 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 		hits = hits[:n]
 	}
 	return hits, nil
+}
+
+// addLearned adds the learned model's weighted probabilities to scores,
+// for every entry it gives at least a small chance.
+func (ix *Index) addLearned(text string, scores map[string]float64) {
+	if ix.rank == nil {
+		return
+	}
+	p := ix.rank.model.Predict(ix.vectorize(text))
+	for i, id := range ix.rank.ids {
+		if p[i] >= 0.01 || scores[id] > 0 {
+			scores[id] += ix.opts.Learned * float64(p[i])
+		}
+	}
 }
 
 func (ix *Index) entryQuery(text string, fuzz []string) query.Query {

@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml
+//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml out-of-scope.txt
 var defaultFS embed.FS
 
 // DefaultFS is the corpus embedded in the binary, laid out as a corpus
@@ -35,6 +35,9 @@ type Corpus struct {
 	Vocabulary Vocabulary
 	Triage     TriageRules
 	Themes     []Theme
+	// OutOfScope are example questions the corpus does not answer
+	// (out-of-scope.txt), which teach search to say so.
+	OutOfScope []string
 	// LinkDomains are the domains an answer's Markdown links may point to
 	// besides its own sources' (links.yaml).
 	LinkDomains []string
@@ -130,6 +133,9 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	}
 	if data, name, ok := readOrDefault(fsys, ThemesFile, &r); ok {
 		c.Themes = parseThemes(name, data, c, embedded(name), &r)
+	}
+	if data, _, ok := readOrDefault(fsys, OutOfScopeFile, &r); ok {
+		c.OutOfScope = parseLines(data)
 	}
 	if data, name, ok := readOrDefault(fsys, LinksFile, &r); ok {
 		c.LinkDomains = parseLinks(name, data, &r)
@@ -261,4 +267,18 @@ func crossCheck(c *Corpus, entries []*Entry, now time.Time, r *Report) {
 			questions[key] = where{e.ID, e.File}
 		}
 	}
+}
+
+// OutOfScopeFile lists example questions the corpus does not answer.
+const OutOfScopeFile = "out-of-scope.txt"
+
+// parseLines reads one item per line, skipping blank lines and # comments.
+func parseLines(data []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out
 }

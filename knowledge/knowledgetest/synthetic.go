@@ -310,3 +310,33 @@ func CopyDefault(tb testing.TB) string {
 	}
 	return dir
 }
+
+// Subset is c with only the questions keep accepts (by entry id and the
+// question's position), loaded again as a corpus: for cross-validation over
+// the corpus's own phrasings.
+func Subset(c *knowledge.Corpus, keep func(id string, i int) bool) (*knowledge.Corpus, error) {
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(knowledge.DefaultFS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(p, knowledge.EntriesDir+"/") {
+			return err
+		}
+		b, err := fs.ReadFile(knowledge.DefaultFS(), p)
+		fsys[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range c.Entries {
+		d := knowledge.NewDraft(e)
+		d.Questions = nil
+		for i, q := range e.Questions {
+			if keep(e.ID, i) {
+				d.Questions = append(d.Questions, q)
+			}
+		}
+		fsys[e.File] = &fstest.MapFile{Data: d.Render(e.Reviewed)}
+	}
+	sub, _, err := knowledge.Load(fsys)
+	return sub, err
+}

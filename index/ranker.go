@@ -1,0 +1,124 @@
+package index
+
+// The learned half of the ranking: a linear model over word and character
+// n-grams of the analysed question, trained on every entry's own phrasings
+// (title and questions) and, as one more class, on questions the corpus
+// does not answer. Its probabilities are added to Bleve's scores with the
+// weight Options.Learned, and its probability of "none" informs the
+// confidence rule.
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/textmodel"
+)
+
+// ranker is the trained model and the entry id of each of its classes; the
+// last class is "none of these".
+type ranker struct {
+	model *textmodel.Model
+	ids   []string
+	class map[string]int
+}
+
+func (ix *Index) vectorize(text string) textmodel.Vector {
+	terms := ix.Analyze(text)
+	for i, t := range terms {
+		terms[i] = ix.canonical(t)
+	}
+	return textmodel.Vectorize(terms, ix.opts.LearnedBits)
+}
+
+// trainRanker fits the model on the corpus's phrasings and its examples of
+// questions it does not answer.
+func (ix *Index) trainRanker(c *knowledge.Corpus) *ranker {
+	r := &ranker{class: map[string]int{}}
+	var data []textmodel.Example
+	for _, e := range c.Entries {
+		r.class[e.ID] = len(r.ids)
+		for _, q := range append([]string{e.Title}, e.Questions...) {
+			data = append(data, textmodel.Example{Vector: ix.vectorize(q), Class: len(r.ids)})
+		}
+		r.ids = append(r.ids, e.ID)
+	}
+	none := len(r.ids)
+	for _, q := range c.OutOfScope {
+		data = append(data, textmodel.Example{Vector: ix.vectorize(q), Class: none})
+	}
+	o := textmodel.DefaultOptions()
+	o.HashBits, o.Epochs = ix.opts.LearnedBits, ix.opts.LearnedEpochs
+	r.model = trained(data, none+1, o)
+	return r
+}
+
+// models keeps the last few trained models by a hash of their training
+// data: a reload that leaves every phrasing as it was, and the many
+// libraries tests build, do not train again (about a second each).
+var models struct {
+	sync.Mutex
+	byKey map[[32]byte]*textmodel.Model
+	order [][32]byte
+}
+
+func trained(data []textmodel.Example, classes int, o textmodel.Options) *textmodel.Model {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d %+v\n", classes, o)
+	var buf [8]byte
+	for _, d := range data {
+		binary.LittleEndian.PutUint32(buf[:4], uint32(d.Class))
+		binary.LittleEndian.PutUint32(buf[4:], math.Float32bits(d.Vector.Value))
+		h.Write(buf[:])
+		for _, f := range d.Vector.Features {
+			binary.LittleEndian.PutUint32(buf[:4], f)
+			h.Write(buf[:4])
+		}
+	}
+	var key [32]byte
+	copy(key[:], h.Sum(nil))
+	models.Lock()
+	defer models.Unlock()
+	if m, ok := models.byKey[key]; ok {
+		return m
+	}
+	m := textmodel.Train(data, classes, o)
+	if models.byKey == nil {
+		models.byKey = map[[32]byte]*textmodel.Model{}
+	}
+	models.byKey[key] = m
+	models.order = append(models.order, key)
+	if len(models.order) > 4 {
+		delete(models.byKey, models.order[0])
+		models.order = models.order[1:]
+	}
+	return m
+}
+
+// Learned returns the model's probability for each entry id and for none
+// (""), or nil when the index has no learned model.
+func (ix *Index) Learned(text string) map[string]float64 {
+	if ix.rank == nil {
+		return nil
+	}
+	p := ix.rank.model.Predict(ix.vectorize(text))
+	out := make(map[string]float64, len(p))
+	for i, id := range ix.rank.ids {
+		out[id] = float64(p[i])
+	}
+	out[""] = float64(p[len(ix.rank.ids)])
+	return out
+}
+
+// NoneProbability is the learned model's probability that the corpus does
+// not answer text, or -1 when the index has no learned model.
+func (ix *Index) NoneProbability(text string) float64 {
+	if ix.rank == nil {
+		return -1
+	}
+	p := ix.rank.model.Predict(ix.vectorize(text))
+	return float64(p[len(ix.rank.ids)])
+}
