@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml out-of-scope.txt
+//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml out-of-scope.txt smalltalk.yaml
 var defaultFS embed.FS
 
 // DefaultFS is the corpus embedded in the binary, laid out as a corpus
@@ -35,6 +35,8 @@ type Corpus struct {
 	Vocabulary Vocabulary
 	Triage     TriageRules
 	Themes     []Theme
+	// SmallTalk are the replies to messages that are not questions.
+	SmallTalk SmallTalk
 	// OutOfScope are example questions the corpus does not answer
 	// (out-of-scope.txt), which teach search to say so.
 	OutOfScope []string
@@ -133,6 +135,9 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	}
 	if data, name, ok := readOrDefault(fsys, ThemesFile, &r); ok {
 		c.Themes = parseThemes(name, data, c, embedded(name), &r)
+	}
+	if data, name, ok := readOrDefault(fsys, SmallTalkFile, &r); ok {
+		c.SmallTalk = parseSmallTalk(name, data, &r)
 	}
 	if data, _, ok := readOrDefault(fsys, OutOfScopeFile, &r); ok {
 		c.OutOfScope = parseLines(data)

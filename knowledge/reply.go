@@ -18,6 +18,8 @@ const (
 	KindDecline Kind = "decline"
 	// KindCrisis puts crisis resources first and nothing else.
 	KindCrisis Kind = "crisis"
+	// KindSmallTalk answers a greeting, thanks or a question about the bot.
+	KindSmallTalk Kind = "smalltalk"
 )
 
 // Alternative is another entry that might be what the person meant.
