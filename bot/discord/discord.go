@@ -2,8 +2,6 @@ package discord
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -35,6 +34,11 @@ type DiscordConfig struct {
 	Refill time.Duration
 	// ShutdownWait bounds how long replies in flight may take at shutdown.
 	ShutdownWait time.Duration
+	// A reply that meets a Discord server error is tried again for RetryFor
+	// (default DefaultRetryFor), with at most MaxRetrying replies waiting at
+	// once (default DefaultMaxRetrying); beyond that it is dropped and counted.
+	RetryFor    time.Duration
+	MaxRetrying int
 	// Limits, when set, is shared with an HTTP endpoint in the same process.
 	Limits *RateLimiter
 	// Moderation registers the /faq commands too, in ModerationGuilds only.
@@ -81,6 +85,8 @@ type Discord struct {
 	// handled are the messages and interactions already taken on, so that a
 	// redelivered event is not answered twice.
 	handled *seenIDs
+	// retrying counts the replies waiting to be tried again.
+	retrying atomic.Int64
 }
 
 // Redelivered events are recognised for HandledFor after the first, within
@@ -110,6 +116,12 @@ func NewDiscord(cfg DiscordConfig, r *bot.Responder, log *slog.Logger) (*Discord
 	}
 	if cfg.ShutdownWait <= 0 {
 		cfg.ShutdownWait = 10 * time.Second
+	}
+	if cfg.RetryFor <= 0 {
+		cfg.RetryFor = DefaultRetryFor
+	}
+	if cfg.MaxRetrying <= 0 {
+		cfg.MaxRetrying = DefaultMaxRetrying
 	}
 	s, err := NewREST(cfg)
 	if err != nil {
@@ -305,45 +317,6 @@ func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 const slowDown = "You're sending questions faster than I can answer well. Please wait a minute, then ask again; nothing is lost."
 
 const apologyText = "Sorry, something went wrong on my side. Please try again in a moment."
-
-// send creates a message, retrying on server errors. The nonce makes
-// Discord drop a duplicate if a failed attempt did get through.
-func (d *Discord) send(channelID string, msg *discordgo.MessageSend, nonce string) {
-	body := messageCreate{MessageSend: msg, Nonce: nonce, EnforceNonce: true}
-	endpoint := discordgo.EndpointChannelMessages(channelID)
-	var err error
-	for attempt := 0; attempt < 4; attempt++ {
-		if attempt > 0 {
-			time.Sleep(time.Duration(attempt*attempt) * 250 * time.Millisecond)
-		}
-		_, err = d.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint)
-		if err == nil {
-			return
-		}
-		var rest *discordgo.RESTError
-		if !errors.As(err, &rest) || rest.Response == nil || rest.Response.StatusCode < 500 {
-			break
-		}
-		d.log.Warn("send failed, retrying", slog.String(bot.LogEvent, "send-retry"), slog.Int("status", rest.Response.StatusCode))
-	}
-	d.r.Metrics.DiscordError(restErrorKind(err))
-	d.log.Error("send failed", slog.String(bot.LogEvent, "send-failed"), slog.String(bot.LogError, restErrorKind(err)))
-}
-
-type messageCreate struct {
-	*discordgo.MessageSend
-	Nonce        string `json:"nonce,omitempty"`
-	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
-}
-
-// replyNonce is the nonce of the reply to the message messageID: the same
-// in every process, so that with enforce_nonce Discord returns the first
-// reply instead of creating a second one when two processes answer the same
-// message. It fits Discord's 25 characters.
-func replyNonce(messageID string) string {
-	sum := sha256.Sum256([]byte("confidant reply to " + messageID))
-	return hex.EncodeToString(sum[:])[:25]
-}
 
 // restErrorKind describes an error without anything a person wrote.
 func restErrorKind(err error) string {

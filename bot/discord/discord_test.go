@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/bot/bottest"
 	"github.com/confidant-bot/confidant/bot/discord"
+	"github.com/confidant-bot/confidant/bot/metrics"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
@@ -59,8 +61,10 @@ type botOptions struct {
 	fake *fakeDiscord
 	// config changes the configuration before the bot is made.
 	config func(*discord.DiscordConfig)
-	// setup adds to the bot (moderation, metrics) before it connects.
+	// setup adds to the bot (moderation) before it connects.
 	setup func(d *discord.Discord, r *bot.Responder)
+	// metrics, when set, counts what the bot does.
+	metrics *metrics.Metrics
 }
 
 func startBotOpts(t *testing.T, o botOptions) (*fakeDiscord, *syncBuffer) {
@@ -82,6 +86,7 @@ func startBotOpts(t *testing.T, o botOptions) (*fakeDiscord, *syncBuffer) {
 		}
 	}
 	r := bot.NewResponder(lib, log)
+	r.Metrics = o.metrics
 	cfg := discord.DiscordConfig{Token: "test-token", API: f.URL(), Burst: 5, Refill: time.Hour, Moderation: o.setup != nil}
 	if o.config != nil {
 		o.config(&cfg)
@@ -417,4 +422,80 @@ func TestRedeliveredDMAnsweredOnce(t *testing.T) {
 			t.Errorf("messages created = %d, want %d (the same nonce from both processes)", got, want)
 		}
 	})
+}
+
+// TestRepliesOutlastAnOutage: a reply that meets Discord 5xx is tried again
+// with growing waits for about a minute; the replies waiting are bounded,
+// and what is finally dropped is counted and logged without content.
+func TestRepliesOutlastAnOutage(t *testing.T) {
+	lib := bottest.MustLibrary(t)
+
+	t.Run("five seconds of 500s: every reply arrives, once", func(t *testing.T) {
+		f, _ := startBotOpts(t, botOptions{lib: lib})
+		f.outage(5 * time.Second)
+		dm(f, "o1", "what is sensate focus")
+		dm(f, "o2", "what is vaginismus")
+		waitLong(t, "replies after the outage", 20*time.Second, func() bool {
+			return len(messagesTo(f, "dm-o1")) == 1 && len(messagesTo(f, "dm-o2")) == 1
+		})
+		time.Sleep(300 * time.Millisecond)
+		for _, ch := range []string{"dm-o1", "dm-o2"} {
+			if got, want := len(messagesTo(f, ch)), 1; got != want {
+				t.Errorf("%s: %d replies, want %d", ch, got, want)
+			}
+		}
+	})
+
+	t.Run("bounded, and what is dropped is counted", func(t *testing.T) {
+		m := metrics.New()
+		f, logs := startBotOpts(t, botOptions{lib: lib, metrics: m, config: func(c *discord.DiscordConfig) {
+			c.RetryFor = time.Second
+			c.MaxRetrying = 1
+		}})
+		f.outage(time.Hour)
+		dm(f, "d1", "what is sensate focus")
+		bottest.WaitFor(t, "first try", func() bool { return f.tries("dm-d1") >= 1 })
+		dm(f, "d2", "what is vaginismus") // no room left to wait: dropped at once
+		bottest.WaitFor(t, "both dropped", func() bool { return strings.Count(logs.String(), `"reply-dropped"`) == 2 })
+		f.outage(0)
+		if got := f.tries("dm-d1"); got < 3 {
+			t.Errorf("the waiting reply was tried %d times in its second, want it retried", got)
+		}
+		if got, want := f.tries("dm-d2"), 1; got != want {
+			t.Errorf("the reply with no room was tried %d times, want %d", got, want)
+		}
+		text := scrape(m)
+		for _, want := range []string{
+			`confidant_discord_replies_dropped_total{reason="full"} 1`,
+			`confidant_discord_replies_dropped_total{reason="gave-up"} 1`,
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+		for _, bad := range []string{"sensate", "vaginismus", "dm-d"} {
+			if strings.Contains(logs.String(), bad) {
+				t.Errorf("logs contain %q", bad)
+			}
+		}
+	})
+}
+
+// waitLong polls cond until it holds or d has passed.
+func waitLong(tb testing.TB, what string, d time.Duration, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// scrape is what m serves at /metrics.
+func scrape(m *metrics.Metrics) string {
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	return rec.Body.String()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -33,9 +34,11 @@ type fakeDiscord struct {
 	msgID  int
 	// failNext makes the next message creations fail with these statuses.
 	failNext []int
-	identify int
-	resumes  int
-	ready    chan struct{}
+	// downUntil makes every message creation fail with a 500 until then.
+	downUntil time.Time
+	identify  int
+	resumes   int
+	ready     chan struct{}
 }
 
 type recorded struct {
@@ -173,6 +176,10 @@ func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	if r.Method == http.MethodPost && strings.HasSuffix(path, "/messages") {
 		f.posts[path]++
+		if time.Now().Before(f.downUntil) {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
 		if len(f.failNext) > 0 {
 			status := f.failNext[0]
 			f.failNext = f.failNext[1:]
@@ -227,6 +234,13 @@ func (f *fakeDiscord) sent(method, pathContains string) []recorded {
 		}
 	}
 	return out
+}
+
+// outage makes every message creation fail with a 500 for d (0 ends it).
+func (f *fakeDiscord) outage(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.downUntil = time.Now().Add(d)
 }
 
 // tries is how many message creations were tried on channel, duplicates

@@ -18,6 +18,7 @@ type Metrics struct {
 	reloadTime    prometheus.Gauge
 	reloads       *prometheus.CounterVec
 	discordErrors *prometheus.CounterVec
+	repliesLost   *prometheus.CounterVec
 }
 
 // New registers the metrics on a new registry.
@@ -39,8 +40,12 @@ func New() *Metrics {
 		discordErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "confidant_discord_errors_total", Help: "Failed calls to Discord, by kind (http status class, transport).",
 		}, []string{"kind"}),
+		repliesLost: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "confidant_discord_replies_dropped_total",
+			Help: "Direct-message replies never delivered, by reason (refused: Discord answered 4xx; full: too many replies already waiting to be retried; gave-up: Discord still failing after the retry time; shutdown).",
+		}, []string{"reason"}),
 	}
-	m.Registry.MustRegister(m.questions, m.latency, m.corpusEntries, m.reloadTime, m.reloads, m.discordErrors,
+	m.Registry.MustRegister(m.questions, m.latency, m.corpusEntries, m.reloadTime, m.reloads, m.discordErrors, m.repliesLost,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
@@ -80,4 +85,13 @@ func (m *Metrics) DiscordError(kind string) {
 		return
 	}
 	m.discordErrors.WithLabelValues(kind).Inc()
+}
+
+// ReplyDropped counts a reply that was finally not delivered, by reason.
+// Safe on a nil *Metrics.
+func (m *Metrics) ReplyDropped(reason string) {
+	if m == nil {
+		return
+	}
+	m.repliesLost.WithLabelValues(reason).Inc()
 }
