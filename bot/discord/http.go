@@ -28,6 +28,9 @@ const (
 	MaxSignatureAge = 5 * time.Minute
 	// MaxClockSkew tolerates a request stamped slightly in our future.
 	MaxClockSkew = 5 * time.Second
+	// MaxReplayIDs bounds the interaction ids remembered for the signature
+	// window (about 60 bytes each): past that, the oldest are forgotten early.
+	MaxReplayIDs = 250_000
 )
 
 // ParsePublicKey decodes the application's public key (hex, from the
@@ -54,6 +57,10 @@ type HTTPServer struct {
 	Extra map[string]http.Handler
 
 	after sync.WaitGroup
+	// handled are the interaction ids answered within the signature window,
+	// so that a captured request cannot be replayed.
+	handled     *seenIDs
+	handledOnce sync.Once
 }
 
 // Handler is the HTTP handler: POST /interactions, GET /healthz, GET /readyz.
@@ -113,6 +120,17 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad interaction", http.StatusBadRequest)
 		return
 	}
+	if i.Type != discordgo.InteractionPing {
+		if i.ID == "" {
+			http.Error(w, "bad interaction", http.StatusBadRequest)
+			return
+		}
+		if !s.firstTime(i.ID) {
+			s.log().Warn("interaction refused: already handled (a replay)", slog.String(bot.LogEvent, "http-replay"))
+			http.Error(w, "interaction already handled", http.StatusUnauthorized)
+			return
+		}
+	}
 	resp, after := s.Interactions.Handle(&i)
 	w.Header().Set("Content-Type", "application/json")
 	if err := json.NewEncoder(w).Encode(resp); err != nil {
@@ -129,7 +147,8 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 }
 
 // fresh accepts a Unix timestamp no older than MaxSignatureAge and not in
-// the future (beyond MaxClockSkew): a signed request cannot be replayed.
+// the future (beyond MaxClockSkew): a signed request cannot be replayed
+// later than that, and firstTime refuses it within that window.
 func (s *HTTPServer) fresh(ts string) bool {
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
@@ -137,6 +156,15 @@ func (s *HTTPServer) fresh(ts string) bool {
 	}
 	age := s.now().Sub(time.Unix(sec, 0))
 	return age <= MaxSignatureAge && age >= -MaxClockSkew
+}
+
+// firstTime records an interaction id and reports whether it is new. A
+// request stays fresh for MaxSignatureAge after its stamp and may be stamped
+// MaxClockSkew ahead, so ids are kept for both together. Discord sends each
+// interaction once; only a replay repeats one.
+func (s *HTTPServer) firstTime(id string) bool {
+	s.handledOnce.Do(func() { s.handled = newSeenIDs(MaxSignatureAge+MaxClockSkew, MaxReplayIDs) })
+	return s.handled.First(id, s.now())
 }
 
 // Serve listens on addr until ctx ends, then shuts down gracefully.

@@ -226,8 +226,8 @@ func TestHTTPModerationOtherServer(t *testing.T) {
 	before := dirHash(t, dir)
 	member := `"member":{"user":{"id":"evil"},"permissions":"32","roles":[]}`
 	bodies := []string{}
-	for _, sub := range []string{"show", "preview", "add", "edit", "retire", "restore", "stats", "reload"} {
-		bodies = append(bodies, `{"id":"1","application_id":"900","type":2,"token":"t","version":1,"guild_id":"666",`+member+
+	for n, sub := range []string{"show", "preview", "add", "edit", "retire", "restore", "stats", "reload"} {
+		bodies = append(bodies, `{"id":"1`+strconv.Itoa(n)+`","application_id":"900","type":2,"token":"t","version":1,"guild_id":"666",`+member+
 			`,"data":{"id":"c","name":"faq","type":1,"options":[{"name":"`+sub+`","type":1,"options":[{"name":"id","type":3,"value":"crisis-self-harm"}]}]}}`)
 	}
 	bodies = append(bodies,
@@ -252,5 +252,36 @@ func TestHTTPModerationOtherServer(t *testing.T) {
 	}
 	if dirHash(t, dir) != before {
 		t.Error("a refused action changed the corpus")
+	}
+}
+
+// TestHTTPReplayRefused: a signed request sent again within the signature
+// window (a captured request replayed) is refused with 401 and reaches the
+// handlers once; another interaction is still answered.
+func TestHTTPReplayRefused(t *testing.T) {
+	f := newHTTPFixture(t)
+	before := f.seen.n.Load()
+	if got, want := f.post(t, askBody, f.now, true, false).StatusCode, http.StatusOK; got != want {
+		t.Fatalf("first request: status %d, want %d", got, want)
+	}
+	if got, want := f.post(t, askBody, f.now, true, false).StatusCode, http.StatusUnauthorized; got != want {
+		t.Errorf("the same request again: status %d, want %d", got, want)
+	}
+	f.now = f.now.Add(4 * time.Minute) // still fresh, re-signed at a new time
+	if got, want := f.post(t, askBody, f.now, true, false).StatusCode, http.StatusUnauthorized; got != want {
+		t.Errorf("the same interaction 4 minutes later: status %d, want %d", got, want)
+	}
+	if got, want := f.seen.n.Load()-before, int32(1); got != want {
+		t.Errorf("handlers reached %d times, want %d", got, want)
+	}
+	other := strings.Replace(askBody, `"id":"1"`, `"id":"1310000000000000009"`, 1)
+	if got, want := f.post(t, other, f.now, true, false).StatusCode, http.StatusOK; got != want {
+		t.Errorf("another interaction: status %d, want %d", got, want)
+	}
+	ping := `{"id":"p","application_id":"900","type":1,"token":"t","version":1}`
+	for range 2 {
+		if got, want := f.post(t, ping, f.now, true, false).StatusCode, http.StatusOK; got != want {
+			t.Errorf("ping: status %d, want %d (a PING changes nothing)", got, want)
+		}
 	}
 }
