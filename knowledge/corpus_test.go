@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -167,17 +168,17 @@ func TestLoadProblems(t *testing.T) {
 			errAt("faq/zz-copy.md", 2, `duplicate id "low-desire" (also in faq/low-desire.md)`),
 		}},
 		{"missing-field", []wantProblem{errAt(f, 1, `missing field "tags"`)}},
-		{"unknown-field", []wantProblem{errAt(f, 16, `unknown field "author"`)}},
-		{"few-questions", []wantProblem{errAt(f, 4, "has 3 question(s); at least 4")}},
-		{"no-sources", []wantProblem{errAt(f, 11, "no source")}},
-		{"http-url", []wantProblem{errAt(f, 17, `"http://www.example.org/painful-sex" must use https`)}},
-		{"malformed-url", []wantProblem{errAt(f, 17, "is not a valid web address")}},
-		{"unknown-referral", []wantProblem{errAt(f, 10, `unknown referral "psychic"`)}},
-		{"short-body", []wantProblem{errAt(f, 17, "the answer has 8 words; it needs at least 60")}},
-		{"long-body", []wantProblem{errAt(f, 17, "it must be at most 300")}},
-		{"bad-date", []wantProblem{errAt(f, 15, `reviewed "2026-02-30" is not a date`)}},
-		{"future-date", []wantProblem{errAt(f, 15, "reviewed date 2999-01-01 is in the future")}},
-		{"invalid-yaml", []wantProblem{errAt(f, 4, "the fields are not valid YAML")}},
+		{"unknown-field", []wantProblem{errAt(f, 17, `unknown field "author"`)}},
+		{"few-questions", []wantProblem{errAt(f, 5, "has 3 question(s); at least 4")}},
+		{"no-sources", []wantProblem{errAt(f, 12, "no source")}},
+		{"http-url", []wantProblem{errAt(f, 18, `"http://www.example.org/painful-sex" must use https`)}},
+		{"malformed-url", []wantProblem{errAt(f, 18, "is not a valid web address")}},
+		{"unknown-referral", []wantProblem{errAt(f, 11, `unknown referral "psychic"`)}},
+		{"short-body", []wantProblem{errAt(f, 18, "the answer has 8 words; it needs at least 60")}},
+		{"long-body", []wantProblem{errAt(f, 18, "it must be at most 300")}},
+		{"bad-date", []wantProblem{errAt(f, 16, `reviewed "2026-02-30" is not a date`)}},
+		{"future-date", []wantProblem{errAt(f, 16, "reviewed date 2999-01-01 is in the future")}},
+		{"invalid-yaml", []wantProblem{errAt(f, 3, "the fields are not valid YAML")}},
 		{"no-front-matter", []wantProblem{errAt(f, 1, `must start with a line "---"`)}},
 		{"bad-vocabulary", []wantProblem{
 			errAt("vocabulary.yaml", 3, `phrase "libdo" has nothing to add`),
@@ -186,14 +187,14 @@ func TestLoadProblems(t *testing.T) {
 			errAt("vocabulary.yaml", 7, "a synonym group needs at least two words"),
 		}},
 		// Warnings do not stop the corpus from loading.
-		{"stale-review", []wantProblem{warnAt(f, 15, "last reviewed 2020-01-01, more than 24 months ago")}},
+		{"stale-review", []wantProblem{warnAt(f, 16, "last reviewed 2020-01-01, more than 24 months ago")}},
 		// A file without an id still gets every other check.
 		{"no-id-more-errors", []wantProblem{
 			errAt(f, 1, `missing field "id"`),
-			errAt(f, 9, `unknown referral "psychic"`),
-			errAt(f, 14, "reviewed date 2999-01-01 is in the future"),
+			errAt(f, 10, `unknown referral "psychic"`),
+			errAt(f, 15, "reviewed date 2999-01-01 is in the future"),
 		}},
-		{"repeated-question", []wantProblem{warnAt(f, 4, `question "is sex therapy confidential" also appears in faq/confidentiality.md`)}},
+		{"repeated-question", []wantProblem{warnAt(f, 5, `question "is sex therapy confidential" also appears in faq/confidentiality.md`)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,6 +237,7 @@ func TestLoadProblems(t *testing.T) {
 func TestLoadReportsEveryProblem(t *testing.T) {
 	const f = "faq/painful-sex.md"
 	want := []wantProblem{
+		errAt(f, 1, `missing field "summary"`),
 		errAt(f, 4, "has 2 question(s)"),
 		errAt(f, 9, "no source"),
 		errAt(f, 12, "must use https"),
@@ -254,7 +256,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	if !errors.As(err, &verr) {
 		t.Fatalf("Load error = %v, want a *knowledge.ValidationError", err)
 	}
-	if got, want := verr.Error(), "corpus has 8 error(s); "; !strings.HasPrefix(got, want) {
+	if got, want := verr.Error(), "corpus has 9 error(s); "; !strings.HasPrefix(got, want) {
 		t.Errorf("error text = %q, want it to start with %q", got, want)
 	}
 	for i := 1; i < len(r.Problems); i++ {
@@ -346,6 +348,22 @@ func TestDefaultCorpus(t *testing.T) {
 	for cat, id := range c.Triage.CrisisEntries {
 		if e, ok := c.Entry(id); ok && e.Referral != knowledge.ReferralCrisis {
 			t.Errorf("triage %s shows %s, whose referral is %q, want %q", cat, id, e.Referral, knowledge.ReferralCrisis)
+		}
+	}
+}
+
+// TestBodiesNotWrapped checks that the embedded answers are not
+// hard-wrapped: each paragraph and list item is one line, so that a reader
+// can wrap them to any width.
+func TestBodiesNotWrapped(t *testing.T) {
+	c := knowledgetest.MustDefault(t)
+	item := regexp.MustCompile(`^([-*+]|\d+[.)]) `)
+	for _, e := range c.Entries {
+		lines := strings.Split(e.Body, "\n")
+		for i := 1; i < len(lines); i++ {
+			if lines[i] != "" && lines[i-1] != "" && !item.MatchString(lines[i]) {
+				t.Errorf("%s: body line %d continues line %d: %.40q; join them", e.File, i+1, i, lines[i])
+			}
 		}
 	}
 }
@@ -487,10 +505,10 @@ func TestLinksCannotHideTheirSite(t *testing.T) {
 		want string
 	}{
 		"masked link elsewhere": {func(s string) string {
-			return strings.Replace(s, "Vaginismus is when", "[Call 988](https://evil.example/help) Vaginismus is when", 1)
+			return strings.Replace(s, "---\nVaginismus is when", "---\n[Call 988](https://evil.example/help) Vaginismus is when", 1)
 		}, "evil.example"},
 		"user name in a body link": {func(s string) string {
-			return strings.Replace(s, "Vaginismus is when", "See https://988lifeline.org@evil.example now. Vaginismus is when", 1)
+			return strings.Replace(s, "---\nVaginismus is when", "---\nSee https://988lifeline.org@evil.example now. Vaginismus is when", 1)
 		}, "user name"},
 		"user name in a source": {func(s string) string {
 			return strings.Replace(s, "url: https://thefemedic.com/", "url: https://thefemedic.com@evil.example/", 1)

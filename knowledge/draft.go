@@ -16,6 +16,7 @@ import (
 type Draft struct {
 	ID        string
 	Title     string
+	Summary   string // the short answer, plain text
 	Questions []string
 	Answer    string // Markdown
 	Sources   []Source
@@ -28,6 +29,7 @@ func NewDraft(e *Entry) Draft {
 	return Draft{
 		ID:        e.ID,
 		Title:     e.Title,
+		Summary:   e.Summary,
 		Questions: append([]string(nil), e.Questions...),
 		Answer:    e.Body,
 		Sources:   append([]Source(nil), e.Sources...),
@@ -59,9 +61,56 @@ func ParseQuestions(text string) []string {
 // wrong, so the moderator's text can be shown back; ValidateDraft reports
 // those problems again.
 func ParseSources(text string) ([]Source, []string) {
+	return parseSourceLines(strings.Split(text, "\n"), nil)
+}
+
+// whoPrefix starts the line of the moderators' form that says who to see:
+// Discord allows five fields in a form, so the referral shares the sources
+// field ("who: therapist" on the first line).
+const whoPrefix = "who:"
+
+// ParseWhoAndSources reads the sources field of the moderators' form: a
+// line "who: <referral>" (the first line, as FormatWhoAndSources writes it,
+// though any line is read) and sources one per line as ParseSources reads
+// them. Problems name the line of the field. A missing or repeated "who:"
+// line is a problem; an unknown referral is left to ValidateDraft.
+func ParseWhoAndSources(text string) (referral string, sources []Source, problems []string) {
+	lines := strings.Split(text, "\n")
+	whoLine := 0
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if len(t) < len(whoPrefix) || !strings.EqualFold(t[:len(whoPrefix)], whoPrefix) {
+			continue
+		}
+		if whoLine > 0 {
+			problems = append(problems, fmt.Sprintf("line %d: \"who:\" is already given on line %d; give one", i+1, whoLine))
+		} else {
+			whoLine = i + 1
+			referral = strings.TrimSpace(t[len(whoPrefix):])
+		}
+		lines[i] = ""
+	}
+	switch {
+	case whoLine == 0:
+		problems = append(problems, fmt.Sprintf("line 1: start with who to see, for example \"who: therapist\" (one of: %s)", strings.Join(EntryReferrals, ", ")))
+	case referral == "":
+		problems = append(problems, fmt.Sprintf("line %d: say who to see after \"who:\" (one of: %s)", whoLine, strings.Join(EntryReferrals, ", ")))
+	}
+	sources, problems = parseSourceLines(lines, problems)
+	return referral, sources, problems
+}
+
+// FormatWhoAndSources writes the referral and sources the way
+// ParseWhoAndSources reads them.
+func FormatWhoAndSources(referral string, sources []Source) string {
+	return whoPrefix + " " + referral + "\n" + FormatSources(sources)
+}
+
+// parseSourceLines reads "title | publisher | url" lines, skipping blank
+// ones, and adds its problems to problems.
+func parseSourceLines(lines []string, problems []string) ([]Source, []string) {
 	var out []Source
-	var problems []string
-	for i, line := range strings.Split(text, "\n") {
+	for i, line := range lines {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
@@ -103,14 +152,14 @@ func FormatSources(sources []Source) string {
 
 // Render writes the draft as an entry file reviewed on the given day. Every
 // text is double-quoted by the YAML encoder, so a title holding ':', '#' or
-// quotes reads back unchanged. An empty id, title or referral is left out,
-// so that ParseEntry reports the field as missing.
+// quotes reads back unchanged. An empty id, title, summary or referral is
+// left out, so that ParseEntry reports the field as missing.
 func (d Draft) Render(reviewed time.Time) []byte {
 	m := &yaml.Node{Kind: yaml.MappingNode}
 	field := func(key string, v *yaml.Node) {
 		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)
 	}
-	for _, f := range []struct{ key, value string }{{"id", d.id()}, {"title", oneLine(d.Title)}} {
+	for _, f := range []struct{ key, value string }{{"id", d.id()}, {"title", oneLine(d.Title)}, {"summary", oneLine(d.Summary)}} {
 		if f.value != "" {
 			field(f.key, quoted(f.value))
 		}

@@ -89,8 +89,9 @@ func mustLoad(tb testing.TB, dir string) *knowledge.Corpus {
 // validDraft is a new entry that lint accepts.
 func validDraft(id string) knowledge.Draft {
 	return knowledge.Draft{
-		ID:    id,
-		Title: "Can stress at work change how often I want sex?",
+		ID:      id,
+		Title:   "Can stress at work change how often I want sex?",
+		Summary: "Yes. Stress often lowers desire for a while. Rest, time off work and talking with your partner help. If it lasts for months, see a doctor or a sex therapist.",
 		Questions: []string{
 			"my job is so stressful i never feel like sex anymore",
 			"does burnout kill your sex drive",
@@ -155,6 +156,7 @@ func TestRenderRoundTrip(t *testing.T) {
 		t.Run(title, func(t *testing.T) {
 			d := validDraft("awkward-title")
 			d.Title = title
+			d.Summary = title + " " + d.Summary
 			d.Questions = append(d.Questions, title, "key: value # comment")
 			d.Tags = append(d.Tags, "a, b", "x: y")
 			d.Sources = append(d.Sources, knowledge.Source{Title: "Why 'sex': a #hashtag | story", Publisher: "Pub: Inc", URL: "https://example.org/a?b=c#d"})
@@ -213,6 +215,51 @@ func TestParseSources(t *testing.T) {
 	srcs := validDraft("x").Sources
 	if got, _ := knowledge.ParseSources(knowledge.FormatSources(srcs)); !reflect.DeepEqual(got, srcs) {
 		t.Errorf("ParseSources(FormatSources(%+v)) = %+v", srcs, got)
+	}
+}
+
+func TestParseWhoAndSources(t *testing.T) {
+	nhs := knowledge.Source{Title: "Vaginismus", Publisher: "NHS", URL: "https://www.nhs.uk/conditions/vaginismus/"}
+	tests := []struct {
+		name     string
+		text     string
+		referral string
+		want     []knowledge.Source
+		problems []string
+	}{
+		{"who first", "who: doctor\nVaginismus | NHS | https://www.nhs.uk/conditions/vaginismus/\n", "doctor", []knowledge.Source{nhs}, nil},
+		{"any case, any line", "\nVaginismus | NHS | https://www.nhs.uk/conditions/vaginismus/\n  Who:  doctor-then-therapist ", "doctor-then-therapist", []knowledge.Source{nhs}, nil},
+		{"no who", "Vaginismus | NHS | https://www.nhs.uk/conditions/vaginismus/", "", []knowledge.Source{nhs},
+			[]string{`line 1: start with who to see, for example "who: therapist" (one of: therapist, doctor, doctor-then-therapist, clinic, crisis, none)`}},
+		{"empty who", "who:\nVaginismus | NHS | https://www.nhs.uk/conditions/vaginismus/", "", []knowledge.Source{nhs},
+			[]string{`line 1: say who to see after "who:" (one of: therapist, doctor, doctor-then-therapist, clinic, crisis, none)`}},
+		{"two who lines", "who: doctor\nwho: therapist\nVaginismus | NHS | https://www.nhs.uk/conditions/vaginismus/", "doctor", []knowledge.Source{nhs},
+			[]string{`line 2: "who:" is already given on line 1; give one`}},
+		{"source lines keep their numbers", "who: none\nmissing | https://example.org/", "none", nil,
+			[]string{"line 2: expected title | publisher | url"}},
+		{"an unknown referral is left to validation", "who: psychic\nVaginismus | NHS | https://www.nhs.uk/conditions/vaginismus/", "psychic", []knowledge.Source{nhs}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			referral, got, problems := knowledge.ParseWhoAndSources(tt.text)
+			if referral != tt.referral {
+				t.Errorf("referral = %q, want %q", referral, tt.referral)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("sources = %+v, want %+v", got, tt.want)
+			}
+			if !reflect.DeepEqual(problems, tt.problems) {
+				t.Errorf("problems = %q, want %q", problems, tt.problems)
+			}
+		})
+	}
+	d := validDraft("x")
+	text := knowledge.FormatWhoAndSources(d.Referral, d.Sources)
+	if !strings.HasPrefix(text, "who: therapist\n") {
+		t.Errorf("FormatWhoAndSources = %q, want \"who: therapist\" on the first line", text)
+	}
+	if ref, srcs, problems := knowledge.ParseWhoAndSources(text); ref != d.Referral || !reflect.DeepEqual(srcs, d.Sources) || problems != nil {
+		t.Errorf("ParseWhoAndSources(FormatWhoAndSources) = %q, %+v, %q; want %q, %+v", ref, srcs, problems, d.Referral, d.Sources)
 	}
 }
 

@@ -8,8 +8,11 @@ import (
 // Entry is one FAQ answer: a question people ask, the ways they ask it, the
 // answer in our own words, the sources it rests on, and who to see.
 type Entry struct {
-	ID        string
-	Title     string
+	ID    string
+	Title string
+	// Summary is the short answer, shown first (at most MaxSummaryWords
+	// words, plain text).
+	Summary   string
 	Questions []string
 	Tags      []string
 	Referral  string // a key of the corpus's Referrals

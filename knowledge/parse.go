@@ -22,6 +22,9 @@ const (
 	MaxTitleLength = 200
 	MinBodyWords   = 60
 	MaxBodyWords   = 300
+	// MaxSummaryWords keeps the short answer, shown before the full one,
+	// short.
+	MaxSummaryWords = 45
 	// StaleMonths is how old, in months, a review may be before lint warns.
 	StaleMonths = 24
 )
@@ -30,11 +33,11 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // entryFields maps the front-matter keys to whether they are required.
 var entryFields = map[string]bool{
-	"id": true, "title": true, "questions": true, "tags": true,
+	"id": true, "title": true, "summary": true, "questions": true, "tags": true,
 	"referral": true, "sources": true, "reviewed": true,
 }
 
-var fieldOrder = []string{"id", "title", "questions", "tags", "referral", "sources", "reviewed"}
+var fieldOrder = []string{"id", "title", "summary", "questions", "tags", "referral", "sources", "reviewed"}
 
 // ParseEntry reads one entry file. name is its path inside the corpus (used
 // in messages and to check the id); wantID is the file's base name without
@@ -107,11 +110,20 @@ func ParseEntry(name, wantID string, data []byte, r *Report) *Entry {
 	if _, ok := seen["sources"]; ok && len(e.Sources) == 0 {
 		r.errorf(name, seen["sources"], "no source: cite at least one reputable page by URL")
 	}
+	if n := len(strings.Fields(e.Summary)); n > MaxSummaryWords {
+		r.errorf(name, seen["summary"], "the summary has %d words; it must be at most %d", n, MaxSummaryWords)
+	}
+	if g := Grade(e.Summary); g > MaxGrade {
+		r.warnf(name, seen["summary"], "the summary reads at grade %.1f (Flesch-Kincaid); aim for grade %d or below: shorter sentences, shorter words", g, MaxGrade)
+	}
 	switch n := e.WordCount(); {
 	case n < MinBodyWords:
 		r.errorf(name, bodyLine, "the answer has %d words; it needs at least %d", n, MinBodyWords)
 	case n > MaxBodyWords:
 		r.errorf(name, bodyLine, "the answer has %d words; it must be at most %d", n, MaxBodyWords)
+	}
+	if g := Grade(e.Body); g > MaxGrade {
+		r.warnf(name, bodyLine, "the answer reads at grade %.1f (Flesch-Kincaid); aim for grade %d or below: shorter sentences, shorter words", g, MaxGrade)
 	}
 	return e
 }
@@ -119,7 +131,7 @@ func ParseEntry(name, wantID string, data []byte, r *Report) *Entry {
 func decodeField(e *Entry, key string, v *yaml.Node, name string, line int, r *Report) {
 	vline := v.Line + 1
 	switch key {
-	case "id", "title", "referral":
+	case "id", "title", "summary", "referral":
 		var s string
 		if v.Kind != yaml.ScalarNode || v.Decode(&s) != nil {
 			r.errorf(name, vline, "%s must be a single line of text", key)
@@ -134,6 +146,11 @@ func decodeField(e *Entry, key string, v *yaml.Node, name string, line int, r *R
 				r.errorf(name, vline, "title is empty")
 			}
 			e.Title = s
+		case "summary":
+			if s == "" {
+				r.errorf(name, vline, "summary is empty: give the short answer in at most %d words", MaxSummaryWords)
+			}
+			e.Summary = oneLine(s) // plain text: a YAML block's line breaks are spaces
 		case "referral":
 			e.Referral = s
 		}

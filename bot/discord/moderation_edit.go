@@ -4,6 +4,7 @@ package discord
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -28,16 +29,24 @@ func textInput(id, label string, style discordgo.TextInputStyle, value string, r
 	}}}
 }
 
+// draftModal is the entry form. Discord allows five inputs in a form, so
+// who to see shares the sources input as its first line, "who: therapist"
+// (knowledge.ParseWhoAndSources).
 func draftModal(customID, title string, d knowledge.Draft) *discordgo.InteractionResponse {
+	sources := discordgo.TextInput{
+		CustomID: "sources", Label: "who: therapist, then title | publisher | url", Style: discordgo.TextInputParagraph,
+		Value: truncate(knowledge.FormatWhoAndSources(d.Referral, d.Sources), 4000), Required: true, MaxLength: 4000,
+		Placeholder: "who: therapist, doctor, doctor-then-therapist, clinic or none\nthen title | publisher | url per line",
+	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
 		CustomID: truncate(customID, limitCustomID),
 		Title:    truncate(title, 45),
 		Components: []discordgo.MessageComponent{
 			textInput("title", "Question (title)", discordgo.TextInputShort, d.Title, true, 200),
+			textInput("summary", fmt.Sprintf("Summary (at most %d words)", knowledge.MaxSummaryWords), discordgo.TextInputParagraph, d.Summary, true, 600),
 			textInput("questions", "Other ways people ask it (one per line)", discordgo.TextInputParagraph, strings.Join(d.Questions, "\n"), true, 4000),
 			textInput("answer", "Answer (60 to 300 words, plain language)", discordgo.TextInputParagraph, d.Answer, true, 4000),
-			textInput("sources", "Sources: title | publisher | url per line", discordgo.TextInputParagraph, knowledge.FormatSources(d.Sources), true, 4000),
-			textInput("referral", "Who to see: therapist, doctor, ...", discordgo.TextInputShort, d.Referral, true, 40),
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{sources}},
 		},
 	}}
 }
@@ -74,13 +83,14 @@ func (m *Moderation) save(i *discordgo.Interaction) *discordgo.InteractionRespon
 	}
 	v := modalValues(i)
 	custom := i.ModalSubmitData().CustomID
-	sources, problems := knowledge.ParseSources(v["sources"])
+	referral, sources, problems := knowledge.ParseWhoAndSources(v["sources"])
 	d := knowledge.Draft{
 		Title:     strings.TrimSpace(v["title"]),
+		Summary:   strings.TrimSpace(v["summary"]),
 		Questions: knowledge.ParseQuestions(v["questions"]),
 		Answer:    strings.TrimSpace(v["answer"]),
 		Sources:   sources,
-		Referral:  strings.TrimSpace(v["referral"]),
+		Referral:  referral,
 	}
 	var report knowledge.Report
 	var err error
@@ -115,7 +125,7 @@ func (m *Moderation) save(i *discordgo.Interaction) *discordgo.InteractionRespon
 		}
 	}
 	if len(problems) > 0 {
-		return text("Nothing was saved. Sources:\n- %s", strings.Join(problems, "\n- "))
+		return text("Nothing was saved. Who to see and sources:\n- %s", strings.Join(problems, "\n- "))
 	}
 	if errors.Is(err, errProtected) {
 		return text(protectedText, d.ID)

@@ -107,6 +107,28 @@ func modal(who map[string]any, customID string, values map[string]string) map[st
 	return map[string]any{"type": 5, "guild_id": "42", "member": who, "data": map[string]any{"custom_id": customID, "components": rows}}
 }
 
+// modalInputs returns the values of a modal's text inputs by custom id.
+func modalInputs(t *testing.T, body map[string]any) map[string]string {
+	t.Helper()
+	data, _ := body["data"].(map[string]any)
+	rows, _ := data["components"].([]any)
+	out := map[string]string{}
+	for _, row := range rows {
+		r, _ := row.(map[string]any)
+		cs, _ := r["components"].([]any)
+		for _, c := range cs {
+			in, _ := c.(map[string]any)
+			id, _ := in["custom_id"].(string)
+			v, _ := in["value"].(string)
+			out[id] = v
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no text inputs in %v", body)
+	}
+	return out
+}
+
 func content(body map[string]any) string {
 	d, _ := body["data"].(map[string]any)
 	s, _ := d["content"].(string)
@@ -200,7 +222,7 @@ func TestModeration(t *testing.T) {
 		if body := m.interact(t, faq(moderator, []string{"edit"}, map[string]any{"id": "crisis-self-harm"})); !strings.Contains(content(body), "cannot be changed from Discord") {
 			t.Errorf("/faq edit crisis-self-harm: %v, want the protected answer", body)
 		}
-		body := m.interact(t, modal(moderator, "faq-edit:crisis-self-harm:v1", map[string]string{"title": "Crisis", "questions": "a\nb\nc\nd", "answer": "call 555", "sources": "x | y | https://example.org", "referral": "crisis"}))
+		body := m.interact(t, modal(moderator, "faq-edit:crisis-self-harm:v1", map[string]string{"title": "Crisis", "summary": "Call 555.", "questions": "a\nb\nc\nd", "answer": "call 555", "sources": "who: crisis\nx | y | https://example.org"}))
 		if !strings.Contains(content(body), "cannot be changed from Discord") {
 			t.Errorf("edit modal on a crisis entry: %v, want the protected answer", body)
 		}
@@ -214,15 +236,21 @@ func TestModeration(t *testing.T) {
 		if typ, _ := body["type"].(float64); typ != 9 {
 			t.Fatalf("add: response type %v, want a modal (9)", body["type"])
 		}
+		if got, want := modalInputs(t, body)["sources"], "who: therapist\n"; got != want {
+			t.Errorf("add form sources = %q, want %q (who to see on the first line)", got, want)
+		}
 		body = m.interact(t, modal(roleModerator, "faq-add:pelvic-floor-therapy", map[string]string{
 			"title":     "What does a pelvic floor physical therapist do?",
+			"summary":   "A pelvic floor physical therapist helps with muscles that are too tight or too weak. That can help when sex hurts. Ask your doctor for a referral.",
 			"questions": "pelvic floor pt for painful sex\nwhat happens at pelvic floor therapy\nshould I see a pelvic physio\nmy gyno said pelvic floor therapy, what is that",
 			"answer":    pelvicAnswer,
-			"sources":   "Painful intercourse (dyspareunia) | Mayo Clinic | https://www.mayoclinic.org/diseases-conditions/painful-intercourse/diagnosis-treatment/drc-20375973",
-			"referral":  "doctor",
+			"sources":   "who: doctor\nPainful intercourse (dyspareunia) | Mayo Clinic | https://www.mayoclinic.org/diseases-conditions/painful-intercourse/diagnosis-treatment/drc-20375973",
 		}))
 		if !strings.Contains(content(body), "Saved") {
 			t.Fatalf("save: %q", content(body))
+		}
+		if e, ok := m.r.Library().Corpus.Entry("pelvic-floor-therapy"); !ok || e.Referral != "doctor" || !strings.HasPrefix(e.Summary, "A pelvic floor physical therapist helps") || len(e.Sources) != 1 {
+			t.Errorf("saved entry = %+v, want referral doctor, the summary and one source", e)
 		}
 		dm(m.f, "asker1", "what happens at a pelvic floor physio appointment")
 		bottest.WaitFor(t, "reply", func() bool { return len(messagesTo(m.f, "dm-asker1")) == 1 })
@@ -236,22 +264,21 @@ func TestModeration(t *testing.T) {
 		before := dirHash(t, m.dir)
 		body := m.interact(t, modal(moderator, "faq-add:bad-entry", map[string]string{
 			"title": "Bad?", "questions": "one\ntwo", "answer": "Too short.",
-			"sources":  "Some page | Someone | http://example.com/page",
-			"referral": "psychic",
+			"sources": "Some page | Someone | http://example.com/page",
 		}))
 		c := content(body)
-		for _, want := range []string{"Nothing was saved", "https"} {
+		for _, want := range []string{"Nothing was saved", "https", `for example "who: therapist"`} {
 			if !strings.Contains(c, want) {
 				t.Errorf("reply %q lacks %q", c, want)
 			}
 		}
 		body = m.interact(t, modal(moderator, "faq-add:bad-entry", map[string]string{
 			"title": "Bad?", "questions": "one\ntwo", "answer": "Too short.",
-			"sources":  "Some page | Someone | https://example.com/page",
-			"referral": "psychic",
+			"summary": strings.Repeat("Too long. ", 23),
+			"sources": "who: psychic\nSome page | Someone | https://example.com/page",
 		}))
 		c = content(body)
-		for _, want := range []string{"question", "words", "psychic"} {
+		for _, want := range []string{"question", "words", "psychic", "summary has 46 words"} {
 			if !strings.Contains(c, want) {
 				t.Errorf("reply %q lacks %q", c, want)
 			}
@@ -269,9 +296,18 @@ func TestModeration(t *testing.T) {
 			t.Fatalf("edit modal custom id %q", custom)
 		}
 		e, _ := m.r.Library().Corpus.Entry("sensate-focus")
-		d := knowledge.NewDraft(e)
-		values := map[string]string{"title": "Edited: what is sensate focus?", "questions": strings.Join(d.Questions, "\n"),
-			"answer": d.Answer, "sources": knowledge.FormatSources(d.Sources), "referral": d.Referral}
+		inputs := modalInputs(t, body)
+		if got, want := len(inputs), 5; got != want {
+			t.Errorf("edit form has %d inputs, want %d (Discord's limit)", got, want)
+		}
+		if got, want := inputs["summary"], e.Summary; got != want {
+			t.Errorf("edit form summary = %q, want the entry's %q", got, want)
+		}
+		if got, want := inputs["sources"], "who: "+e.Referral+"\n"+knowledge.FormatSources(e.Sources); got != want {
+			t.Errorf("edit form sources = %q, want %q", got, want)
+		}
+		values := map[string]string{"title": "Edited: what is sensate focus?", "summary": inputs["summary"], "questions": inputs["questions"],
+			"answer": inputs["answer"], "sources": inputs["sources"]}
 		if c := content(m.interact(t, modal(moderator, custom, values))); !strings.Contains(c, "Saved") {
 			t.Fatalf("first save: %q", c)
 		}

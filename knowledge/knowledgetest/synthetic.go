@@ -168,7 +168,7 @@ func variant(rng *rand.Rand, id string, entries []*knowledge.Entry, units [][]bo
 	}
 
 	var s strings.Builder
-	fmt.Fprintf(&s, "---\nid: %s\ntitle: %s\nquestions:\n", id, strconv.Quote(title))
+	fmt.Fprintf(&s, "---\nid: %s\ntitle: %s\nsummary: %s\nquestions:\n", id, strconv.Quote(title), strconv.Quote(e.Summary))
 	for _, q := range qs {
 		fmt.Fprintf(&s, "  - %s\n", strconv.Quote(q))
 	}
