@@ -314,7 +314,11 @@ func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	d.send(m.ChannelID, msg, replyNonce(m.ID))
 }
 
-const slowDown = "You're sending questions faster than I can answer well. Please wait a minute, then ask again; nothing is lost."
+// slowDown answers the first question over a person's budget. In DMs the
+// ones after it get no reply at all until the budget refills (one question
+// every Refill), and none is kept to be answered later; over /ask each gets
+// this notice again.
+const slowDown = "You're sending questions faster than I can answer well, so I haven't answered this one, and I don't keep it to answer later. Questions you send in the next minute may get no reply either. Please wait a minute, then ask again."
 
 const apologyText = "Sorry, something went wrong on my side. Please try again in a moment."
 

@@ -299,6 +299,22 @@ func TestDiscord(t *testing.T) {
 		if got := len(messagesTo(f, "dm-u9")); got != 1 {
 			t.Errorf("other user got %d replies, want 1", got)
 		}
+		// The notice says truthfully that the questions meanwhile get no
+		// reply and are not kept for later.
+		var notice string
+		for _, r := range messagesTo(f, "dm-u8") {
+			if c, _ := r.Body["content"].(string); strings.Contains(c, "faster than I can answer") {
+				notice = c
+			}
+		}
+		for _, want := range []string{"no reply", "don't keep", "ask again"} {
+			if !strings.Contains(notice, want) {
+				t.Errorf("slow-down notice %q does not say %q", notice, want)
+			}
+		}
+		if strings.Contains(notice, "nothing is lost") {
+			t.Errorf("slow-down notice %q claims nothing is lost", notice)
+		}
 	})
 
 	t.Run("reconnect mid-conversation: next DM answered once", func(t *testing.T) {
