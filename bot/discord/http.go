@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -43,7 +44,8 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 	return ed25519.PublicKey(b), nil
 }
 
-// HTTPServer serves interactions, /healthz and /readyz.
+// HTTPServer serves interactions, /healthz and /readyz, and nothing else:
+// its listener faces the internet.
 type HTTPServer struct {
 	Interactions *Interactions
 	PublicKey    ed25519.PublicKey
@@ -53,7 +55,9 @@ type HTTPServer struct {
 	Ready func(ctx context.Context) error
 	// Now is the clock (tests set it).
 	Now func() time.Time
-	// Extra routes (metrics) mounted beside the interaction endpoint.
+	// Deprecated: Extra is no longer served. The interactions listener is
+	// public, so it serves only its own routes; metrics have their own
+	// listener (ListenMetrics, ServeMetrics). Kept until cmd stops setting it.
 	Extra map[string]http.Handler
 
 	after sync.WaitGroup
@@ -79,9 +83,6 @@ func (s *HTTPServer) Handler() http.Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	for path, h := range s.Extra {
-		mux.Handle(path, h)
-	}
 	return mux
 }
 
@@ -169,19 +170,67 @@ func (s *HTTPServer) firstTime(id string) bool {
 
 // Serve listens on addr until ctx ends, then shuts down gracefully.
 func (s *HTTPServer) Serve(ctx context.Context, addr string) error {
-	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second,
+	if len(s.Extra) > 0 {
+		s.log().Warn("HTTPServer.Extra is not served on the public interactions listener: serve /metrics with ServeMetrics",
+			slog.String(bot.LogEvent, "http-extra-ignored"))
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	s.log().Info("http listening", slog.String(bot.LogEvent, "http-listen"), slog.String("addr", ln.Addr().String()))
+	err = serveUntil(ctx, ln, s.Handler())
+	s.after.Wait()
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	return nil
+}
+
+// DefaultMetricsAddr is where the metrics are served unless
+// CONFIDANT_METRICS_ADDR says otherwise: loopback, so only the host (a
+// Prometheus agent, a sidecar) can read them. The counts by triage category
+// rise in real time, which on a small server can hint at who is asking what.
+const DefaultMetricsAddr = "127.0.0.1:9090"
+
+// ListenMetrics binds addr for the metrics, so that a bad or busy address
+// stops the start at once with the setting named.
+func ListenMetrics(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w (set CONFIDANT_METRICS_ADDR to a free address)", err)
+	}
+	return ln, nil
+}
+
+// ServeMetrics serves metrics at GET /metrics, and nothing else, on ln (its
+// own listener, never the public interactions one) until ctx ends.
+func ServeMetrics(ctx context.Context, ln net.Listener, metrics http.Handler, log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	log.Info("metrics listening", slog.String(bot.LogEvent, "metrics-listen"), slog.String("addr", ln.Addr().String()))
+	if err := serveUntil(ctx, ln, mux); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	return nil
+}
+
+// serveUntil serves h on ln until ctx ends, then shuts down gracefully
+// (requests in flight get 10 seconds).
+func serveUntil(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	s.log().Info("http listening", slog.String(bot.LogEvent, "http-listen"), slog.String("addr", addr))
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("http: %w", err)
+		return err
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := srv.Shutdown(sctx)
-	s.after.Wait()
-	return err
+	return srv.Shutdown(sctx)
 }

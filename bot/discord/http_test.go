@@ -285,3 +285,63 @@ func TestHTTPReplayRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsOwnListener: the public interactions listener never serves
+// /metrics, even when a caller mounts it there; the metrics have their own
+// listener (loopback by default), which serves nothing else.
+func TestMetricsOwnListener(t *testing.T) {
+	metrics := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "confidant_questions_total 1\n") })
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	public := &discord.HTTPServer{Interactions: &discord.Interactions{Responder: bottest.MustResponder(t)}, PublicKey: pub,
+		Extra: map[string]http.Handler{"GET /metrics": metrics}}
+	srv := httptest.NewServer(public.Handler())
+	t.Cleanup(srv.Close)
+	if got, want := get(t, srv.URL+"/metrics"), http.StatusNotFound; got != want {
+		t.Errorf("GET /metrics on the interactions listener: status %d, want %d", got, want)
+	}
+
+	if got, want := discord.DefaultMetricsAddr, "127.0.0.1:9090"; got != want {
+		t.Errorf("DefaultMetricsAddr = %q, want %q (loopback)", got, want)
+	}
+	ln, err := discord.ListenMetrics("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- discord.ServeMetrics(ctx, ln, metrics, nil) }()
+	base := "http://" + ln.Addr().String()
+	if got, want := get(t, base+"/metrics"), http.StatusOK; got != want {
+		t.Errorf("GET /metrics on the metrics listener: status %d, want %d", got, want)
+	}
+	for _, path := range []string{"/interactions", "/healthz", "/"} {
+		if got, want := get(t, base+path), http.StatusNotFound; got != want {
+			t.Errorf("GET %s on the metrics listener: status %d, want %d", path, got, want)
+		}
+	}
+	if _, err := discord.ListenMetrics(ln.Addr().String()); err == nil || !strings.Contains(err.Error(), "CONFIDANT_METRICS_ADDR") {
+		t.Errorf("a busy address: error %v, want one naming CONFIDANT_METRICS_ADDR", err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("ServeMetrics: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("ServeMetrics did not stop")
+	}
+}
+
+func get(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
