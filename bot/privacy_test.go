@@ -73,7 +73,7 @@ func TestPrivacyAnswerMatchesBehaviour(t *testing.T) {
 		t.Fatal("no bot-privacy entry")
 	}
 	body := strings.Join(strings.Fields(strings.ToLower(e.Body)), " ")
-	for _, claim := range []string{"pseudonymous", "discord", "hash", "delete", "contact", "daily counts", "share it anonymously", "only if you press it"} {
+	for _, claim := range []string{"pseudonymous", "discord", "hash", "delete", "contact", "daily counts", "share it anonymously", "only if you press it", "follow-up", "never your words", "ten minutes"} {
 		if !strings.Contains(body, claim) {
 			t.Errorf("bot-privacy does not mention %q", claim)
 		}

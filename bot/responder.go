@@ -15,6 +15,10 @@ import (
 	"github.com/confidant-bot/confidant/knowledge"
 )
 
+// sureCrisis is the safety model's probability above which its crisis
+// verdict stands even when search has a confident ordinary answer.
+const sureCrisis = 0.5
+
 // MaxAlternatives is how many other entries a reply offers.
 const MaxAlternatives = 3
 
@@ -81,7 +85,7 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 	}
 	v := lib.Triage.Classify(q)
 	rep := r.afterTriage(ctx, lib, q, v)
-	if v.Kind != knowledge.VerdictCrisis {
+	if v.Kind != knowledge.VerdictCrisis && rep.Kind != knowledge.KindSmallTalk {
 		if rep.Concern == "" && v.Concern != "" {
 			rep.Concern = v.Concern
 		}
@@ -99,11 +103,41 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 // honest "outside what I cover", a gentle answer about the past, or search.
 func (r *Responder) afterTriage(ctx context.Context, lib *Library, q string, v safety.Verdict) knowledge.Reply {
 	c := lib.Corpus
+	if v.Kind == knowledge.VerdictCrisis && v.Model > 0 {
+		// The model alone cannot call "bye" or "ok" a crisis: a message that
+		// is nothing but small talk gets its fixed reply.
+		if intent, _ := smallTalk(c.SmallTalk, q); intent != "" {
+			return smallTalkReply(c.SmallTalk, intent, "")
+		}
+	}
 	switch v.Kind {
 	case knowledge.VerdictCrisis:
+		if v.Model > 0 && v.Model < sureCrisis {
+			// The model alone, not sure, on a message that one ordinary
+			// entry answers with confidence ("I come way too fast"): the
+			// answer, with the crisis line of help on top.
+			if rep := r.retrieve(ctx, lib, c, q); rep.Kind == knowledge.KindAnswer {
+				rep.Concern, rep.Help = v.Category, c.Triage.Concern[v.Category]
+				rep.Reason = fmt.Sprintf("model crisis %.2f below %.2f, and a confident answer: %s", v.Model, sureCrisis, rep.Reason)
+				return rep
+			}
+		}
 		return crisisReply(c, v)
 	case knowledge.VerdictDecline:
 		return r.declineReply(ctx, lib, q, v)
+	}
+	if !v.Past {
+		intent, rest := smallTalk(c.SmallTalk, q)
+		if intent != "" {
+			teen := ""
+			if v.Teen {
+				teen = c.Triage.Teen
+			}
+			return smallTalkReply(c.SmallTalk, intent, teen)
+		}
+		q = rest
+	}
+	switch v.Kind {
 	case knowledge.VerdictOutside:
 		return knowledge.Reply{Kind: knowledge.KindFallback, Category: v.Category, Message: c.Triage.OutsideReply,
 			Referral: c.Referral(knowledge.ReferralDoctor), Shared: r.shared(q), Reason: "outside the corpus: " + v.Pattern}

@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml out-of-scope.txt smalltalk.yaml
+//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml out-of-scope.txt smalltalk.yaml related.yaml
 var defaultFS embed.FS
 
 // DefaultFS is the corpus embedded in the binary, laid out as a corpus
@@ -35,6 +35,8 @@ type Corpus struct {
 	Vocabulary Vocabulary
 	Triage     TriageRules
 	Themes     []Theme
+	// Related says how follow-ups move between entries.
+	Related Related
 	// SmallTalk are the replies to messages that are not questions.
 	SmallTalk SmallTalk
 	// OutOfScope are example questions the corpus does not answer
@@ -135,6 +137,9 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	}
 	if data, name, ok := readOrDefault(fsys, ThemesFile, &r); ok {
 		c.Themes = parseThemes(name, data, c, embedded(name), &r)
+	}
+	if data, name, ok := readOrDefault(fsys, RelatedFile, &r); ok {
+		c.Related = parseRelated(name, data, c, embedded(name), &r)
 	}
 	if data, name, ok := readOrDefault(fsys, SmallTalkFile, &r); ok {
 		c.SmallTalk = parseSmallTalk(name, data, &r)

@@ -61,7 +61,29 @@ type Reply struct {
 	Help    string
 	// Lang is the language of a crisis reply that is not English.
 	Lang string
+	// Full asks for the entry's whole answer rather than its summary.
+	Full bool
 }
+
+// ShowsSummary reports a reply that shows the entry's short summary first;
+// the full answer comes on request (Full, "Read the full answer", "more").
+// Crisis replies always show everything.
+func (r Reply) ShowsSummary() bool {
+	return r.Kind == KindAnswer && !r.Full && r.Entry != nil && r.Entry.Summary != ""
+}
+
+// ShortReferral is the first sentence of the referral: the one line of
+// "who can help" under a summary.
+func (r Reply) ShortReferral() string {
+	t := strings.TrimSpace(r.Referral.Text)
+	if i := strings.Index(t, ". "); i > 0 {
+		return t[:i+1]
+	}
+	return t
+}
+
+// MoreHint ends a summary in text replies.
+const MoreHint = `Type "more" for the full answer.`
 
 // Disclaimer ends every reply.
 const Disclaimer = "General information from an automated bot, not medical advice."
@@ -120,7 +142,11 @@ func (r Reply) Text() string {
 		b.WriteString(r.Message)
 		b.WriteString("\n\n")
 	}
-	if r.Entry != nil {
+	switch {
+	case r.ShowsSummary():
+		b.WriteString(r.Entry.Summary)
+		b.WriteString("\n\n" + MoreHint + "\n\n")
+	case r.Entry != nil:
 		b.WriteString(r.Entry.Body)
 		b.WriteString("\n\n")
 	}
@@ -145,7 +171,11 @@ func (r Reply) Text() string {
 		b.WriteString("\n")
 	}
 	if r.Referral.Text != "" {
-		fmt.Fprintf(&b, "Who can help: %s", r.Referral.Text)
+		who := r.Referral.Text
+		if r.ShowsSummary() {
+			who = r.ShortReferral()
+		}
+		fmt.Fprintf(&b, "Who can help: %s", who)
 		if r.Referral.LinkURL != "" {
 			fmt.Fprintf(&b, " %s: %s", r.Referral.LinkTitle, r.Referral.LinkURL)
 		}

@@ -57,9 +57,19 @@ func NewReloader(t testing.TB, dir string) *bot.Reloader {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := bot.NewLibrary(c, index.DefaultOptions())
+	lib, err := bot.NewLibrary(c, ReloadOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bot.Reloader{Dir: dir, Responder: bot.NewResponder(lib, nil), Options: index.DefaultOptions()}
+	return &bot.Reloader{Dir: dir, Responder: bot.NewResponder(lib, nil), Options: ReloadOptions()}
+}
+
+// ReloadOptions are the search options of NewReloader: the defaults without
+// the learned ranker, whose training (about a second of CPU) on every
+// edited corpus would only slow tests of reloading and moderation, which do
+// not measure ranking.
+func ReloadOptions() index.Options {
+	o := index.DefaultOptions()
+	o.Learned = 0
+	return o
 }

@@ -22,7 +22,7 @@ const (
 const (
 	// crisisMin: this much probability on the four crisis classes together
 	// makes a crisis reply, for the most likely of them.
-	crisisMin = 0.4
+	crisisMin = 0.3
 	// declineOverrule: a decline pattern (doses, explicit requests) stands
 	// unless the model is at least this sure of a crisis.
 	declineOverrule = 0.85
@@ -74,14 +74,17 @@ func (t *Triage) Classify(message string) Verdict {
 				return Verdict{Category: cat, Past: true, Redirect: redirect, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
 			}
 		}
-		return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
+		return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen, Model: prob}
 	case class == classPast && prob >= pastMin && v.Kind == "":
 		cat := crisisCategory[class]
 		return Verdict{Category: cat, Past: true, Redirect: t.rules.Past.Redirect[cat], Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
 	}
 	if v.Kind != knowledge.VerdictDecline || v.Category != "manipulation" {
 		concern := p.Crisis() + p[classConcernSelfHarm] + p[classConcernAbuse]
-		if concern >= concernMin && class != classPast && class != classOther && !t.denies(toks, crisisCategory[class]) {
+		// A teenager's ordinary question is not a sign of risk to a minor:
+		// the teen notice already names Childhelp.
+		teenOnly := v.Teen && class == classMinor
+		if concern >= concernMin && class != classPast && class != classOther && !teenOnly && !t.denies(toks, crisisCategory[class]) {
 			v.Concern = crisisCategory[class]
 		}
 	}

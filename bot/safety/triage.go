@@ -29,6 +29,9 @@ type Verdict struct {
 	Lang string
 	// Teen is set when the writer says they are under 18.
 	Teen bool
+	// Model is the model's probability behind a verdict the model made
+	// alone (0 when a pattern decided).
+	Model float32
 }
 
 // Triage interprets the triage rules of a corpus. It is immutable and safe

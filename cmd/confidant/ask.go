@@ -6,13 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/knowledge"
 )
 
-const askUsage = `Usage: confidant ask [--json] [--corpus DIR] [QUESTION...]
+const askUsage = `Usage: confidant ask [--json] [--conversation] [--corpus DIR] [QUESTION...]
 
 Answer the question given as arguments, or, with no arguments, each line of
-standard input as a separate question.
+standard input as a separate question. With --conversation the lines are one
+person's conversation: follow-ups, a number after "did you mean" and "more"
+are understood as in a direct message.
 
 `
 
@@ -63,6 +66,7 @@ func toJSON(r knowledge.Reply) askJSON {
 func runAsk(ctx context.Context, args []string, s stdio, getenv env) error {
 	fs := newFlagSet("ask", askUsage, s)
 	asJSON := fs.Bool("json", false, "print each reply as one line of JSON")
+	conversation := fs.Bool("conversation", false, "read stdin lines as one person's conversation: follow-ups, numbers after \"did you mean\" and \"more\" are understood")
 	dir := corpusFlag(fs, getenv)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -73,8 +77,14 @@ func runAsk(ctx context.Context, args []string, s stdio, getenv env) error {
 	}
 	enc := json.NewEncoder(s.out)
 	enc.SetEscapeHTML(false)
+	var conv bot.Conversation
 	answer := func(q string) error {
-		rep := r.Respond(ctx, q)
+		var rep knowledge.Reply
+		if *conversation {
+			rep = r.Converse(ctx, &conv, q)
+		} else {
+			rep = r.Respond(ctx, q)
+		}
 		if *asJSON {
 			return enc.Encode(toJSON(rep))
 		}

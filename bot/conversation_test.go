@@ -1,0 +1,89 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/bottest"
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+// TestConverse follows one person's conversation: follow-ups read with the
+// last answer, a number picks an offered answer, "more" shows it whole.
+func TestConverse(t *testing.T) {
+	r := bottest.MustResponder(t)
+	ctx := context.Background()
+	var conv bot.Conversation
+	steps := []struct {
+		say      string
+		wantKind knowledge.Kind
+		wantID   string
+	}{
+		{"why cant i keep an erection", knowledge.KindAnswer, "erectile-dysfunction"},
+		{"what about for women?", knowledge.KindAnswer, "arousal-difficulties"},
+		{"thanks", knowledge.KindSmallTalk, ""},
+		{"and for guys?", knowledge.KindAnswer, "erectile-dysfunction"},
+		{"how much does it cost", knowledge.KindAnswer, "cost-and-insurance"},
+		{"i finish too fast", knowledge.KindAnswer, "premature-ejaculation"},
+		{"what about the opposite, when it takes forever", knowledge.KindAnswer, "delayed-ejaculation"},
+	}
+	for _, s := range steps {
+		rep := r.Converse(ctx, &conv, s.say)
+		if rep.Kind != s.wantKind || rep.ID() != s.wantID {
+			t.Fatalf("%q: got %s %q (%s), want %s %q", s.say, rep.Kind, rep.ID(), rep.Reason, s.wantKind, s.wantID)
+		}
+	}
+	// A number after "did you mean" or other answers picks that one.
+	rep := r.Converse(ctx, &conv, "is sex therapy confidential")
+	if len(conv.Choices) < 2 {
+		t.Fatalf("no choices offered after %q: %+v", "is sex therapy confidential", rep.Alternatives)
+	}
+	want := conv.Choices[1]
+	if rep := r.Converse(ctx, &conv, "2"); rep.ID() != want {
+		t.Errorf("typing 2 chose %q, want %q", rep.ID(), want)
+	}
+	if rep := r.Converse(ctx, &conv, "more"); !rep.Full || rep.ID() != want {
+		t.Errorf("more: full %v on %q, want the full answer of %q", rep.Full, rep.ID(), want)
+	}
+	// Safety still comes first in a conversation.
+	if rep := r.Converse(ctx, &conv, "what about if i want to kill myself"); rep.Kind != knowledge.KindCrisis {
+		t.Errorf("crisis follow-up: got %s, want a crisis reply", rep.Kind)
+	}
+}
+
+// TestSmallTalk checks that greetings and questions about the bot get warm
+// fixed replies that never carry crisis help, a referral or a share offer,
+// and that a greeting before a question or a crisis does not hide it.
+func TestSmallTalk(t *testing.T) {
+	r := bottest.MustResponder(t)
+	for _, tc := range []struct {
+		say    string
+		intent string
+	}{
+		{"hi", "greeting"}, {"Hello there!", "greeting"}, {"hey bot", "greeting"},
+		{"thanks!", "thanks"}, {"thank you so much", "thanks"}, {"ok", "ok"}, {"yes", "ok"},
+		{"help", "help"}, {"what can you do?", "help"}, {"who are you", "who"},
+		{"are you a bot?", "bot"}, {"Are you a real person", "bot"}, {"is this private", "privacy"},
+		{"im 14 can i ask stuff here", "can-ask"}, {"bye", "bye"},
+	} {
+		rep := r.Respond(context.Background(), tc.say)
+		if rep.Kind != knowledge.KindSmallTalk || rep.Category != tc.intent {
+			t.Errorf("%q: got %s/%s, want smalltalk/%s", tc.say, rep.Kind, rep.Category, tc.intent)
+			continue
+		}
+		if rep.Referral.Text != "" || rep.Help != "" || rep.Shared != "" || rep.Entry != nil {
+			t.Errorf("%q: small talk carries referral %q, help %q, share %q or entry", tc.say, rep.Referral.Text, rep.Help, rep.Shared)
+		}
+	}
+	if rep := r.Respond(context.Background(), "im 14 can i ask stuff here"); !strings.Contains(rep.Notice, "under 18") {
+		t.Errorf("a teen asking if they may ask: notice %q, want the teen notice", rep.Notice)
+	}
+	if rep := r.Respond(context.Background(), "hi, why does sex hurt"); rep.Kind != knowledge.KindAnswer || rep.ID() != "painful-sex" {
+		t.Errorf("greeting then question: got %s %q, want the painful-sex answer", rep.Kind, rep.ID())
+	}
+	if rep := r.Respond(context.Background(), "hello there, i want to die"); rep.Kind != knowledge.KindCrisis {
+		t.Errorf("greeting then crisis: got %s, want a crisis reply", rep.Kind)
+	}
+}
