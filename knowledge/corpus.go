@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml out-of-scope.txt smalltalk.yaml related.yaml
+//go:embed faq/*.md referrals.yaml vocabulary.yaml triage.yaml themes.yaml crisis-languages.yaml links.yaml out-of-scope.txt smalltalk.yaml related.yaml people.yaml
 var defaultFS embed.FS
 
 // DefaultFS is the corpus embedded in the binary, laid out as a corpus
@@ -35,6 +35,8 @@ type Corpus struct {
 	Vocabulary Vocabulary
 	Triage     TriageRules
 	Themes     []Theme
+	// People are human services to turn to ("Talk to a person").
+	People []Person
 	// Related says how follow-ups move between entries.
 	Related Related
 	// SmallTalk are the replies to messages that are not questions.
@@ -137,6 +139,9 @@ func load(fsys fs.FS, now time.Time) (*Corpus, Report, error) {
 	}
 	if data, name, ok := readOrDefault(fsys, ThemesFile, &r); ok {
 		c.Themes = parseThemes(name, data, c, embedded(name), &r)
+	}
+	if data, name, ok := readOrDefault(fsys, PeopleFile, &r); ok {
+		c.People = parsePeople(name, data, &r)
 	}
 	if data, name, ok := readOrDefault(fsys, RelatedFile, &r); ok {
 		c.Related = parseRelated(name, data, c, embedded(name), &r)

@@ -25,6 +25,9 @@ type Interactions struct {
 	Log  *slog.Logger
 	// Moderation handles the /faq commands and their modals, when set.
 	Moderation InteractionHandler
+	// HelpChannel is the server's own place to talk to a person (a channel
+	// mention or link), listed first under "Talk to a person".
+	HelpChannel string
 	// Tally counts replies for the statistics (nil: not counted).
 	Tally *bot.Tally
 }
@@ -147,8 +150,19 @@ func (h *Interactions) component(i *discordgo.Interaction) (*discordgo.Interacti
 		return h.entry(data.Values[0]), nil
 	case id == idTheme:
 		return message(h.entryMenu(data.Values)), nil
+	case strings.HasPrefix(id, idNotHelpful):
+		return message(h.notHelpful(i)), nil
 	case strings.HasPrefix(id, "fb:"):
 		return message(&discordgo.InteractionResponseData{Content: "Thank you, that helps us improve the answers. Nothing about you was stored."}), nil
+	case strings.HasPrefix(id, idFull):
+		rep, ok := h.Responder.Show(strings.TrimPrefix(id, idFull))
+		if !ok {
+			return message(&discordgo.InteractionResponseData{Content: "That answer is not available right now."}), nil
+		}
+		rep.Full = true
+		return replyResponse(rep), nil
+	case id == idPeople:
+		return message(h.people()), nil
 	case id == idDelete:
 		return h.deleteReply(i)
 	}
@@ -202,4 +216,43 @@ func message(data *discordgo.InteractionResponseData) *discordgo.InteractionResp
 	data.Flags |= discordgo.MessageFlagsEphemeral
 	data.AllowedMentions = noMentions()
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+}
+
+// notHelpful answers the "Not helpful" button: the other answers that were
+// offered, asking another way, and people to talk to. The vote itself is
+// counted by the moderation handler when a store is set.
+func (h *Interactions) notHelpful(i *discordgo.Interaction) *discordgo.InteractionResponseData {
+	data := &discordgo.InteractionResponseData{Content: "Sorry that didn't help. You can pick one of the other answers below, " +
+		"or ask again in other words (what happened, what you're worried about): a different wording often finds a better answer. " +
+		"If I still can't answer, I'll offer to share your question anonymously with the moderators, so they can add an answer."}
+	if i.Message != nil {
+		for _, row := range i.Message.Components {
+			if r, ok := row.(*discordgo.ActionsRow); ok {
+				for _, c := range r.Components {
+					if m, ok := c.(*discordgo.SelectMenu); ok && m.CustomID == idOtherAnswers {
+						data.Components = append(data.Components, discordgo.ActionsRow{Components: []discordgo.MessageComponent{*m}})
+					}
+				}
+			}
+		}
+	}
+	data.Components = append(data.Components, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Talk to a person", Style: discordgo.SecondaryButton, CustomID: idPeople},
+	}})
+	return data
+}
+
+// people lists human services: the server's own help channel first, when
+// the operator named one, then the corpus's people.yaml.
+func (h *Interactions) people() *discordgo.InteractionResponseData {
+	var b strings.Builder
+	b.WriteString("I'm a bot and can't put you through to anyone, but these people can help:\n")
+	if h.HelpChannel != "" {
+		fmt.Fprintf(&b, "- **This server's moderators**: %s\n", h.HelpChannel)
+	}
+	for _, p := range h.Responder.Library().Corpus.People {
+		fmt.Fprintf(&b, "- **%s**: %s %s\n", EscapeMarkdown(p.Name), p.How, p.URL)
+	}
+	b.WriteString("If you are in danger or thinking of harming yourself, contact your local emergency number or a crisis line now.")
+	return &discordgo.InteractionResponseData{Content: truncate(b.String(), limitContent)}
 }

@@ -149,7 +149,10 @@ func (m *Moderation) Handle(i *discordgo.Interaction) (*discordgo.InteractionRes
 		case id == idShareGap:
 			return m.shareGap(i), nil, true
 		case strings.HasPrefix(id, "fb:"):
-			return m.feedback(i, id), nil, true
+			// The vote is counted here; "Not helpful" is then answered by
+			// Interactions (other answers, people to talk to).
+			resp := m.feedback(i, id)
+			return resp, nil, !strings.HasPrefix(id, idNotHelpful)
 		case strings.HasPrefix(id, idGapDismiss), strings.HasPrefix(id, idGapAdd):
 			if !m.isModerator(i) {
 				return message(refusal), nil, true

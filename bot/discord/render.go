@@ -32,6 +32,8 @@ const (
 	idTheme        = "theme"     // select menu; value: theme index
 	idTopicEntry   = "topic"     // select menu; value: entry id
 	idShareGap     = "gap-share" // share the question shown in the reply
+	idFull         = "full:"     // + entry id: read the full answer
+	idPeople       = "people"    // talk to a person: the human services
 	therapistLabel = "Find a sex therapist"
 )
 
@@ -74,7 +76,10 @@ func renderEmbed(r knowledge.Reply) *discordgo.MessageEmbed {
 	if src := r.Sources(); len(src) > 0 {
 		fullSource = src[0].URL
 	}
-	if r.Entry != nil {
+	switch {
+	case r.ShowsSummary():
+		desc = append(desc, r.Entry.Summary)
+	case r.Entry != nil:
 		desc = append(desc, r.Entry.Body)
 	}
 	if r.Notice != "" {
@@ -101,6 +106,9 @@ func renderEmbed(r knowledge.Reply) *discordgo.MessageEmbed {
 	}
 	if r.Referral.Text != "" {
 		v := r.Referral.Text
+		if r.ShowsSummary() {
+			v = r.ShortReferral()
+		}
 		if r.Referral.LinkURL != "" {
 			v += fmt.Sprintf("\n[%s](%s)", r.Referral.LinkTitle, r.Referral.LinkURL)
 		}
@@ -138,6 +146,9 @@ func renderComponents(r knowledge.Reply) []discordgo.MessageComponent {
 		}})
 	}
 	var buttons []discordgo.MessageComponent
+	if r.ShowsSummary() {
+		buttons = append(buttons, discordgo.Button{Label: "Read the full answer", Style: discordgo.PrimaryButton, CustomID: truncate(idFull+r.Entry.ID, limitCustomID)})
+	}
 	if r.Kind == knowledge.KindAnswer && r.Entry != nil {
 		buttons = append(buttons,
 			discordgo.Button{Label: "Helpful", Style: discordgo.SuccessButton, CustomID: truncate(idHelpful+r.Entry.ID, limitCustomID)},
@@ -147,8 +158,11 @@ func renderComponents(r knowledge.Reply) []discordgo.MessageComponent {
 	if r.Shared != "" {
 		buttons = append(buttons, discordgo.Button{Label: "Share this question anonymously with the moderators", Style: discordgo.PrimaryButton, CustomID: idShareGap})
 	}
+	if r.Kind == knowledge.KindFallback && r.Category != "too-long" && r.Category != "empty" && r.Category != "no-words" {
+		buttons = append(buttons, discordgo.Button{Label: "Talk to a person", Style: discordgo.SecondaryButton, CustomID: idPeople})
+	}
 	buttons = append(buttons, discordgo.Button{Label: "Delete this reply", Style: discordgo.DangerButton, CustomID: idDelete})
-	if r.Referral.LinkURL != "" && r.Entry != nil && (r.Entry.Referral == knowledge.ReferralTherapist || r.Entry.Referral == knowledge.ReferralDoctorThenTherapist || r.Entry.Referral == knowledge.ReferralClinic) {
+	if len(buttons) < 5 && r.Referral.LinkURL != "" && r.Entry != nil && (r.Entry.Referral == knowledge.ReferralTherapist || r.Entry.Referral == knowledge.ReferralDoctorThenTherapist || r.Entry.Referral == knowledge.ReferralClinic) {
 		buttons = append(buttons, discordgo.Button{Label: therapistLabel, Style: discordgo.LinkButton, URL: r.Referral.LinkURL})
 	}
 	rows = append(rows, discordgo.ActionsRow{Components: buttons})
