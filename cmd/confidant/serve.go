@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -120,7 +120,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	dataPath := envOr(getenv, "CONFIDANT_DATA", "confidant.db")
 	db, err := openStore(dataPath)
 	if err != nil {
-		return fmt.Errorf("database %s: %w", dataPath, err)
+		return fmt.Errorf("database %s: %w", redactURL(dataPath), err)
 	}
 	defer db.Close()
 	r.ShareGaps = true
@@ -132,7 +132,8 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	mod := &discord.Moderation{Responder: r, Store: db, Guilds: guilds, ModeratorRole: getenv("CONFIDANT_MODERATOR_ROLE"), Log: log}
 
 	limits := discord.NewRateLimiter(5, discord.DefaultRefill)
-	ix := &discord.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally}
+	help := getenv("CONFIDANT_HELP_CHANNEL")
+	ix := &discord.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally, HelpChannel: help}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return tally.Run(gctx, 10*time.Second) })
 	if *dir != "" {
@@ -153,7 +154,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 			return err
 		}
 		dix := d.Interactions()
-		dix.Moderation, dix.Tally = mod, tally
+		dix.Moderation, dix.Tally, dix.HelpChannel = mod, tally, help
 		mod.REST = d.Session()
 		ix = dix
 		g.Go(func() error { return d.Run(gctx) })
@@ -174,8 +175,17 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 				}
 				return db.Ping(ctx)
 			},
-			Extra: map[string]http.Handler{"GET /metrics": metrics.Handler()}}
+		}
 		g.Go(func() error { return srv.Serve(gctx, cfg.httpAddr) })
+	}
+	// Metrics are served on their own address (loopback by default), never
+	// on the public interactions listener.
+	if addr := envOr(getenv, "CONFIDANT_METRICS_ADDR", discord.DefaultMetricsAddr); addr != "off" {
+		ln, err := discord.ListenMetrics(addr)
+		if err != nil {
+			return err
+		}
+		g.Go(func() error { return discord.ServeMetrics(gctx, ln, metrics.Handler(), log) })
 	}
 	return g.Wait()
 }
@@ -226,4 +236,12 @@ func moderationGuilds(s string) []string {
 		}
 	}
 	return out
+}
+
+// redactURL hides the password of a database URL in messages.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
 }
