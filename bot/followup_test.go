@@ -48,6 +48,7 @@ func TestFollowUpSet(t *testing.T) {
 		t.Errorf("follow-ups right %.3f, below the floor %.2f", share, floorFollowUps)
 	}
 }
+
 // floorFollowUps is just under the follow-up figure measured on 2026-11-30
 // (0.718, 79 of 110).
 const floorFollowUps = 0.70
