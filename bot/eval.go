@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -45,7 +46,14 @@ type EvalResult struct {
 	// confident answer; RecallAt3 rows where it was among the first three
 	// ids offered (answer or choices).
 	RecallAt1, RecallAt3 float64
-	MRR                  float64
+	// RecallAt1Choice also counts a right first "did you mean" choice.
+	RecallAt1Choice float64
+	// MRR is the mean reciprocal rank within the first three ids (0 below).
+	MRR float64
+	// LongRecallAt1 is RecallAt1 over the LongRows in-scope rows of 30
+	// words or more.
+	LongRecallAt1 float64
+	LongRows      int
 	// NoneHandled is the share of "none" rows that got a fallback or decline.
 	NoneHandled float64
 	Misses      []Miss
@@ -54,13 +62,13 @@ type EvalResult struct {
 // Evaluate runs every row through rank.
 func Evaluate(ctx context.Context, rows []knowledge.EvalRow, rank RankFunc) EvalResult {
 	var res EvalResult
-	var r1, r3, noneOK int
+	var r1, r1c, r3, noneOK, long1 int
 	var rr float64
 	for _, row := range rows {
 		got := rank(ctx, row.Question)
 		if !row.InScope() {
 			res.NoneRows++
-			if got.Kind == knowledge.KindFallback || got.Kind == knowledge.KindDecline {
+			if got.Kind == knowledge.KindFallback || got.Kind == knowledge.KindDecline || got.Kind == knowledge.KindSmallTalk {
 				noneOK++
 			} else {
 				res.Misses = append(res.Misses, Miss{row.Question, row.Expected, got.Kind, got.IDs})
@@ -76,22 +84,36 @@ func Evaluate(ctx context.Context, rows []knowledge.EvalRow, rank RankFunc) Eval
 			}
 		}
 		confident := got.Kind == knowledge.KindAnswer || got.Kind == knowledge.KindCrisis
+		isLong := len(strings.Fields(row.Question)) >= 30
+		if isLong {
+			res.LongRows++
+		}
+		if rank == 1 && (confident || got.Kind == knowledge.KindFallback) {
+			r1c++
+		}
 		if rank == 1 && confident {
 			r1++
+			if isLong {
+				long1++
+			}
 		} else {
 			res.Misses = append(res.Misses, Miss{row.Question, row.Expected, got.Kind, got.IDs})
 		}
 		if rank >= 1 && rank <= 3 {
 			r3++
 		}
-		if rank > 0 {
+		if rank >= 1 && rank <= 3 {
 			rr += 1 / float64(rank)
 		}
 	}
 	if res.InScope > 0 {
 		res.RecallAt1 = float64(r1) / float64(res.InScope)
 		res.RecallAt3 = float64(r3) / float64(res.InScope)
+		res.RecallAt1Choice = float64(r1c) / float64(res.InScope)
 		res.MRR = rr / float64(res.InScope)
+	}
+	if res.LongRows > 0 {
+		res.LongRecallAt1 = float64(long1) / float64(res.LongRows)
 	}
 	if res.NoneRows > 0 {
 		res.NoneHandled = float64(noneOK) / float64(res.NoneRows)

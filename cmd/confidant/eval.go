@@ -17,8 +17,10 @@ const evalUsage = `Usage: confidant eval [--baseline] [--misses] [--corpus DIR] 
 Measure answer quality on a labelled file of "question<TAB>expected" rows
 (expected: an entry id, several joined by "|", or "none"). Prints Recall@1
 (right entry as a confident answer), Recall@3 (right entry among the first
-three offered), MRR, and the share of "none" rows that got a fallback or
-decline. --baseline adds plain Bleve search side by side.
+three offered), MRR within the first three, the share of "none" rows that
+got a fallback, decline or small talk, Recall@1 also counting a right first
+"did you mean" choice, and Recall@1 over questions of 30 words or more.
+--baseline adds plain Bleve search side by side.
 
 `
 
@@ -68,8 +70,8 @@ func runEval(ctx context.Context, args []string, s stdio, getenv env) error {
 }
 
 func printEval(w io.Writer, name string, r bot.EvalResult) {
-	fmt.Fprintf(w, "%-10s Recall@1 %.3f  Recall@3 %.3f  MRR %.3f  (in-scope rows %d)  none handled %.3f (%d rows)\n",
-		name, r.RecallAt1, r.RecallAt3, r.MRR, r.InScope, r.NoneHandled, r.NoneRows)
+	fmt.Fprintf(w, "%-10s Recall@1 %.3f  Recall@3 %.3f  MRR %.3f  (in-scope rows %d)  none handled %.3f (%d rows)  Recall@1+choice %.3f  long Recall@1 %.3f (%d rows)\n",
+		name, r.RecallAt1, r.RecallAt3, r.MRR, r.InScope, r.NoneHandled, r.NoneRows, r.RecallAt1Choice, r.LongRecallAt1, r.LongRows)
 }
 
 // baselineRank answers with the top hit of plain search, always as an answer.
