@@ -51,3 +51,18 @@ func TestClean(t *testing.T) {
 		}
 	})
 }
+
+// TestExpandLongestPhraseFirst: a longer phrase uses up its words, so
+// "sex ed" means sex education and not also erectile dysfunction ("ED").
+func TestExpandLongestPhraseFirst(t *testing.T) {
+	c, _, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Vocabulary.Expand("sex ed at my school was useless"); strings.Contains(got, "erectile") || !strings.Contains(got, "education") {
+		t.Errorf("Expand(sex ed) = %q, want sex education only", got)
+	}
+	if got := c.Vocabulary.Expand("is it ED or nerves"); !strings.Contains(got, "erectile") {
+		t.Errorf("Expand(ED) = %q, want erectile dysfunction", got)
+	}
+}

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 
@@ -39,9 +40,12 @@ func (v *Vocabulary) Expand(question string) string {
 	}
 	norm := " " + NormalizePhrase(question) + " "
 	var out []string
+	// Longest phrases first, and the words a phrase matched are used up:
+	// "sex ed" is sex education, not also "ED".
 	for _, p := range v.Phrases {
-		if strings.Contains(norm, " "+p.Match+" ") {
+		if m := " " + p.Match + " "; strings.Contains(norm, m) {
 			out = append(out, p.Expansion)
+			norm = strings.ReplaceAll(norm, m, " | ")
 		}
 	}
 	return strings.Join(out, " ")
@@ -147,5 +151,8 @@ func parseVocabulary(name string, data []byte, r *Report) Vocabulary {
 			r.errorf(name, k.Line, "unknown section %q (allowed: phrases, synonyms)", k.Value)
 		}
 	}
+	sort.SliceStable(v.Phrases, func(i, j int) bool {
+		return strings.Count(v.Phrases[i].Match, " ") > strings.Count(v.Phrases[j].Match, " ")
+	})
 	return v
 }
