@@ -66,3 +66,16 @@ func TestExpandLongestPhraseFirst(t *testing.T) {
 		t.Errorf("Expand(ED) = %q, want erectile dysfunction", got)
 	}
 }
+
+// TestExpandCensoredSpellings: disguised words reach the words the corpus uses.
+func TestExpandCensoredSpellings(t *testing.T) {
+	c, _, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{"is watching p*rn bad": "porn", "unprotected s3x": "sex", "sent n*des": "nudes", "seggs hurts": "sex"} {
+		if got := c.Vocabulary.Expand(q); !strings.Contains(got, want) {
+			t.Errorf("Expand(%q) = %q, want %q in it", q, got, want)
+		}
+	}
+}
