@@ -38,9 +38,11 @@ var (
 )
 
 // Dir is a corpus directory that moderators change. Its methods are safe
-// for concurrent use and serialise their writes; each write is atomic, and
-// one that would leave the directory unable to load is undone. Another
-// process writing the same directory is not guarded against.
+// for concurrent use and serialise their writes, also with other Dir values
+// and other processes on the same folder (the folder's LockFile): the
+// version is checked again under the lock, so of two edits made from the
+// same version only the first is written. Each write is atomic, and a
+// change that would leave the directory unable to load is undone.
 type Dir struct {
 	path string
 	mu   sync.Mutex
@@ -55,7 +57,15 @@ func OpenDir(path string) (*Dir, error) {
 	if _, _, err := LoadDir(abs); err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
-	return &Dir{path: abs}, nil
+	d := &Dir{path: abs}
+	// Create the lock file now, so that it is part of the folder from the
+	// start rather than appearing with the first change.
+	unlock, err := d.lock()
+	if err != nil {
+		return nil, err
+	}
+	unlock()
+	return d, nil
 }
 
 // Path is the absolute path of the directory.
@@ -91,6 +101,11 @@ func version(data []byte) string {
 func (d *Dir) Add(dr Draft, now time.Time) (Report, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	unlock, err := d.lock()
+	if err != nil {
+		return Report{}, fmt.Errorf("add: %w", err)
+	}
+	defer unlock()
 	c, _, err := LoadDir(d.path)
 	if err != nil {
 		return Report{}, fmt.Errorf("load corpus: %w", err)
@@ -126,6 +141,13 @@ func (d *Dir) Add(dr Draft, now time.Time) (Report, error) {
 func (d *Dir) Edit(dr Draft, baseVersion string, now time.Time) (Report, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	unlock, err := d.lock()
+	if err != nil {
+		return Report{}, fmt.Errorf("edit: %w", err)
+	}
+	defer unlock()
+	// Read under the lock: another process may have written since the
+	// moderator opened the entry, or since this call began.
 	id := dr.id()
 	cur, err := d.Version(id)
 	if err != nil {
@@ -158,6 +180,11 @@ func (d *Dir) Edit(dr Draft, baseVersion string, now time.Time) (Report, error) 
 func (d *Dir) Retire(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	unlock, err := d.lock()
+	if err != nil {
+		return fmt.Errorf("retire: %w", err)
+	}
+	defer unlock()
 	if !slugRE.MatchString(id) {
 		return fmt.Errorf("retire %q: %w", id, ErrNotFound)
 	}
@@ -196,6 +223,11 @@ func (d *Dir) Retire(id string) error {
 func (d *Dir) Restore(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	unlock, err := d.lock()
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer unlock()
 	if !slugRE.MatchString(id) || !exists(d.retired(id)) {
 		return fmt.Errorf("restore %q: %w", id, ErrNotFound)
 	}
@@ -211,7 +243,7 @@ func (d *Dir) Restore(id string) error {
 		_ = t.rollback()
 		return fmt.Errorf("restore %s: %w", id, err)
 	}
-	_, err := d.checkLoads(&t)
+	_, err = d.checkLoads(&t)
 	return err
 }
 
