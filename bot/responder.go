@@ -250,7 +250,7 @@ func (r *Responder) decide(c *knowledge.Corpus, q, text string, lib *Library, hi
 			Kind:         knowledge.KindAnswer,
 			Entry:        e,
 			Score:        hits[0].Score,
-			Alternatives: alternatives(c, hits[1:]),
+			Alternatives: alternatives(c, hits[1:], hits[0].Score*otherAnswersFloor),
 			Referral:     c.Referral(e.Referral),
 			Reason:       reason,
 		}
@@ -258,7 +258,7 @@ func (r *Responder) decide(c *knowledge.Corpus, q, text string, lib *Library, hi
 		return knowledge.Reply{
 			Kind:         knowledge.KindFallback,
 			Score:        hits[0].Score,
-			Alternatives: alternatives(c, hits[:min(len(hits), MaxAlternatives)]),
+			Alternatives: alternatives(c, hits[:min(len(hits), MaxAlternatives)], hits[0].Score*choicesFloor),
 			Referral:     c.Referral(knowledge.ReferralGeneral),
 			Shared:       r.shared(q),
 			Message:      "I'm not sure I found the right answer. Is your question one of these? Ask it again in other words, or pick one.",
@@ -287,10 +287,19 @@ func (r *Responder) shared(q string) string {
 	return store.Scrub(q)
 }
 
-func alternatives(c *knowledge.Corpus, hits []index.Hit) []knowledge.Alternative {
+// Relevance floors, as shares of the top hit's score: "Other answers" under
+// a confident answer, and "did you mean" choices, below which an entry is
+// not offered at all. Chosen on the development sets.
+const (
+	otherAnswersFloor = 0.2
+	choicesFloor      = 0.1
+)
+
+// alternatives offers up to MaxAlternatives of hits scoring at least floor.
+func alternatives(c *knowledge.Corpus, hits []index.Hit, floor float64) []knowledge.Alternative {
 	out := make([]knowledge.Alternative, 0, len(hits))
 	for _, h := range hits {
-		if e, ok := c.Entry(h.ID); ok && len(out) < MaxAlternatives {
+		if e, ok := c.Entry(h.ID); ok && len(out) < MaxAlternatives && h.Score >= floor {
 			out = append(out, knowledge.Alternative{ID: e.ID, Title: e.Title, Score: h.Score})
 		}
 	}
