@@ -35,6 +35,8 @@ type Moderation struct {
 	REST *discordgo.Session
 	Log  *slog.Logger
 	Now  func() time.Time
+
+	counted counted // votes and shares already counted (feedback.go)
 }
 
 var _ InteractionHandler = (*Moderation)(nil)

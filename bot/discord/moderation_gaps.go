@@ -5,6 +5,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -83,17 +84,57 @@ func (m *Moderation) gapAction(i *discordgo.Interaction, custom string) *discord
 	return text("Shared question #%d is not on the first page any more; use /faq add.", id)
 }
 
+// Replies to a share. Each says what happened: nothing is thanked as
+// shared unless it was stored.
+const (
+	shareOff         = "Sharing is not switched on for this bot, so nothing was stored."
+	shareNothing     = "There was no question to share."
+	shareDone        = "Thank you. Only the question as shown, and today's date, were shared with the moderators: nothing about you."
+	shareAlready     = "Thank you! You already shared this question, so the moderators have it; it was not counted again."
+	shareEmpty       = "Nothing was shared: once addresses, numbers and mentions were taken out, no question was left."
+	shareNotRecorded = "Sorry, that could not be shared right now (a problem on our side), so nothing was stored. Please try again later."
+)
+
+// shareGap stores the question a reply offered to share: once per person
+// and message (m.counted).
 func (m *Moderation) shareGap(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	if m.Store == nil {
-		return text("Sharing is not switched on for this bot, so nothing was stored.")
+		return text(shareOff)
 	}
 	q := sharedText(i.Message)
 	if q == "" {
-		return text("There was no question to share.")
+		return text(shareNothing)
 	}
-	if err := m.Store.ShareGap(context.Background(), q, m.now()); err != nil {
-		m.log().Error("share gap", slog.String(bot.LogEvent, "share-gap"), slog.String(bot.LogError, "store"))
-		return text("Sorry, that could not be shared right now.")
+	what := "share\x00" + i.Message.ID
+	if i.Message.ID == "" {
+		what = "share-text\x00" + q
 	}
-	return text("Thank you. Only the question as shown, and today's date, were shared with the moderators: nothing about you.")
+	now, user := m.now(), UserID(i)
+	if !m.counted.first(user, what, now) {
+		return text(shareAlready)
+	}
+	if err := m.Store.ShareGap(context.Background(), q, now); err != nil {
+		m.counted.forget(user, what) // not stored: the person may try again
+		if errors.Is(err, store.ErrInvalid) {
+			return text(shareEmpty)
+		}
+		// The error may quote the question, which is never logged.
+		m.log().Error("share gap", slog.String(bot.LogEvent, "share-gap"), slog.String(bot.LogError, storeErrorKind(err)))
+		return text(shareNotRecorded)
+	}
+	return text(shareDone)
+}
+
+// storeErrorKind names a store error without its text, for logs that must
+// not quote what people wrote.
+func storeErrorKind(err error) string {
+	switch {
+	case errors.Is(err, store.ErrInvalid):
+		return "store: invalid"
+	case errors.Is(err, store.ErrLocked):
+		return "store: locked"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "store: timeout"
+	}
+	return "store: write failed"
 }
