@@ -19,6 +19,10 @@ import (
 // verdict stands even when search has a confident ordinary answer.
 const sureCrisis = 0.5
 
+// siblingTie: when the runner-up is a sibling of the best match and scores
+// at least this share of it, the bot asks which fits better.
+const siblingTie = 0.95
+
 // MaxAlternatives is how many other entries a reply offers.
 const MaxAlternatives = 3
 
@@ -243,6 +247,17 @@ func (r *Responder) decide(c *knowledge.Corpus, q, text string, lib *Library, hi
 		cov, matched = lib.Index.Overlap(text, hits[0].ID)
 	}
 	decision, reason := r.confidence.Decide(hits, cov, matched, lib.Index.NoneProbability(q))
+	if decision == Confident && len(hits) > 1 && hits[1].Score >= siblingTie*hits[0].Score && c.Related.AreSiblings(hits[0].ID, hits[1].ID) {
+		return knowledge.Reply{
+			Kind:         knowledge.KindFallback,
+			Category:     "siblings",
+			Score:        hits[0].Score,
+			Alternatives: alternatives(c, hits[:2], 0),
+			Referral:     c.Referral(knowledge.ReferralGeneral),
+			Message:      "These two are close. Which fits better?",
+			Reason:       fmt.Sprintf("siblings nearly tied (%.2f of the top score): %s", hits[1].Score/hits[0].Score, reason),
+		}
+	}
 	switch decision {
 	case Confident:
 		e, _ := c.Entry(hits[0].ID)

@@ -14,6 +14,17 @@ type Related struct {
 	Opposite map[string]string   `yaml:"opposite"`
 	Topics   map[string][]string `yaml:"topics"`
 	Words    map[string][]string `yaml:"words"`
+	Siblings [][]string          `yaml:"siblings"`
+}
+
+// AreSiblings reports whether a and b are in one sibling group.
+func (r Related) AreSiblings(a, b string) bool {
+	for _, g := range r.Siblings {
+		if contains(g, a) && contains(g, b) {
+			return true
+		}
+	}
+	return false
 }
 
 // Move is the entry a follow-up of kind ("women", "men", "opposite")
@@ -60,6 +71,11 @@ func parseRelated(name string, data []byte, c *Corpus, fallback bool, r *Report)
 	for id := range rel.Topics {
 		if !exists(id) {
 			delete(rel.Topics, id)
+		}
+	}
+	for _, g := range rel.Siblings {
+		for _, id := range g {
+			exists(id)
 		}
 	}
 	for kind := range rel.Words {
