@@ -80,8 +80,14 @@ type Discord struct {
 	limits  *RateLimiter
 	wg      sync.WaitGroup
 	closing chan struct{}
-	once    sync.Once
-	ix      *Interactions
+	// workMu orders begin's wg.Add before Close's wg.Wait: an Add from
+	// zero racing a Wait is a misuse of WaitGroup.
+	workMu sync.Mutex
+	once   sync.Once
+	ix     *Interactions
+	// memory holds each DM conversation (entry ids under an HMAC of the
+	// user ID, ten idle minutes) so follow-ups and numbers are understood.
+	memory *bot.Memory
 	// handled are the messages and interactions already taken on, so that a
 	// redelivered event is not answered twice.
 	handled *seenIDs
@@ -133,7 +139,7 @@ func NewDiscord(cfg DiscordConfig, r *bot.Responder, log *slog.Logger) (*Discord
 	}
 	d := &Discord{cfg: cfg, s: s, r: r, log: log, limits: limits, closing: make(chan struct{}),
 		ix:      &Interactions{Responder: r, Limits: limits, REST: s, Log: log},
-		handled: newSeenIDs(HandledFor, MaxHandled)}
+		handled: newSeenIDs(HandledFor, MaxHandled), memory: bot.NewMemory()}
 	s.AddHandler(d.onReady)
 	s.AddHandler(d.onMessage)
 	s.AddHandler(d.onInteraction)
@@ -202,7 +208,9 @@ func (d *Discord) Run(ctx context.Context) error {
 func (d *Discord) Close() error {
 	var err error
 	d.once.Do(func() {
+		d.workMu.Lock()
 		close(d.closing)
+		d.workMu.Unlock()
 		done := make(chan struct{})
 		go func() { d.wg.Wait(); close(done) }()
 		select {
@@ -218,6 +226,8 @@ func (d *Discord) Close() error {
 
 // begin registers one unit of work unless shutting down.
 func (d *Discord) begin() bool {
+	d.workMu.Lock()
+	defer d.workMu.Unlock()
 	select {
 	case <-d.closing:
 		return false
@@ -307,7 +317,7 @@ func (d *Discord) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	case Notify:
 		msg = &discordgo.MessageSend{Content: slowDown, AllowedMentions: noMentions()}
 	default:
-		rep := d.r.Respond(context.Background(), m.Content)
+		rep := d.memory.Converse(context.Background(), d.r, m.Author.ID, m.Content)
 		d.ix.Tally.Add(rep)
 		msg = RenderMessage(rep)
 	}
