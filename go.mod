@@ -65,3 +65,7 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// discordgo v0.29.0 with a small patch so that gateway reconnects keep the
+// session (no DM lost in a stall): see third_party/discordgo/NOTES-confidant.md.
+replace github.com/bwmarrin/discordgo => ./third_party/discordgo

@@ -65,6 +65,8 @@ type botOptions struct {
 	setup func(d *discord.Discord, r *bot.Responder)
 	// metrics, when set, counts what the bot does.
 	metrics *metrics.Metrics
+	// fakeSetup changes a new fake Discord before the bot connects.
+	fakeSetup func(*fakeDiscord)
 }
 
 func startBotOpts(t *testing.T, o botOptions) (*fakeDiscord, *syncBuffer) {
@@ -73,6 +75,9 @@ func startBotOpts(t *testing.T, o botOptions) (*fakeDiscord, *syncBuffer) {
 	f := o.fake
 	if f == nil {
 		f = newFakeDiscord(t)
+		if o.fakeSetup != nil {
+			o.fakeSetup(f)
+		}
 	}
 	registered := len(f.sent(http.MethodPut, "/commands"))
 	logs := &syncBuffer{}
@@ -514,4 +519,82 @@ func scrape(m *metrics.Metrics) string {
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	return rec.Body.String()
+}
+
+// TestGatewayInterruptions: a DM sent while the gateway connection is
+// stalled, closed by Discord, or being replaced still gets its reply. The
+// fake Discord ends a session when the client closes with 1000 or 1001, as
+// Discord documents, and keeps the events of a live session for a resume.
+func TestGatewayInterruptions(t *testing.T) {
+	lib := bottest.MustLibrary(t)
+	start := func(t *testing.T) *fakeDiscord {
+		f, _ := startBotOpts(t, botOptions{lib: lib, fakeSetup: func(f *fakeDiscord) {
+			f.heartbeatMS = 100 // a zombie is noticed after 5 intervals
+		}})
+		return f
+	}
+	// worksAgain waits for the bot to be connected again and answer a new DM.
+	worksAgain := func(t *testing.T, f *fakeDiscord) {
+		t.Helper()
+		waitLong(t, "a working connection again", 20*time.Second, f.connected)
+		dm(f, "after", "what is vaginismus")
+		waitLong(t, "a reply after the interruption", 20*time.Second, func() bool { return len(messagesTo(f, "dm-after")) == 1 })
+	}
+	// answeredOnce checks, once the bot works again, that the DM sent during
+	// the interruption got one reply.
+	answeredOnce := func(t *testing.T, f *fakeDiscord, user string) {
+		t.Helper()
+		worksAgain(t, f)
+		codes, identifies, resumes := f.gatewayLog()
+		if got, want := len(messagesTo(f, "dm-"+user)), 1; got != want {
+			t.Errorf("the DM sent during the interruption got %d replies, want %d (client close codes %v, %d identifies, resumes on %v)",
+				got, want, codes, len(identifies), resumes)
+		}
+	}
+
+	t.Run("zombie connection: heartbeats not acknowledged", func(t *testing.T) {
+		f := start(t)
+		f.stall()
+		dm(f, "z1", "what is sensate focus")
+		answeredOnce(t, f, "z1")
+	})
+
+	t.Run("Discord closes with 4000", func(t *testing.T) {
+		f := start(t)
+		f.serverClose(4000)
+		dm(f, "c1", "what is sensate focus")
+		answeredOnce(t, f, "c1")
+	})
+
+	t.Run("op 7: resume on resume_gateway_url", func(t *testing.T) {
+		f := start(t)
+		f.sendOp(7, nil)
+		dm(f, "r7", "what is sensate focus")
+		answeredOnce(t, f, "r7")
+		if _, _, resumes := f.gatewayLog(); len(resumes) != 1 || resumes[0] != "/ws-resume/" {
+			t.Errorf("resumed on %v, want once on READY's resume_gateway_url (/ws-resume/)", resumes)
+		}
+	})
+
+	t.Run("op 9, resumable: resume, not identify", func(t *testing.T) {
+		f := start(t)
+		f.sendOp(9, true)
+		dm(f, "n1", "what is sensate focus")
+		answeredOnce(t, f, "n1")
+	})
+
+	t.Run("op 9, not resumable: identify after 1 to 5 seconds", func(t *testing.T) {
+		f := start(t)
+		sent := time.Now()
+		f.sendOp(9, false)
+		waitLong(t, "a new session", 20*time.Second, func() bool {
+			_, identifies, _ := f.gatewayLog()
+			return len(identifies) == 2
+		})
+		_, identifies, _ := f.gatewayLog()
+		if wait := identifies[1].Sub(sent); wait < time.Second || wait > 6*time.Second {
+			t.Errorf("identified %v after op 9, want a wait of 1 to 5 seconds", wait.Round(time.Millisecond))
+		}
+		worksAgain(t, f)
+	})
 }
