@@ -3,6 +3,7 @@ package discord_test
 import (
 	"crypto/ed25519"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -84,4 +85,33 @@ func hasButton(rows []discordgo.MessageComponent, label string) bool {
 		}
 	}
 	return false
+}
+
+// TestDMConversation talks to the bot in a direct message through the fake
+// Discord: a follow-up is read with the last answer, and a number typed
+// after "did you mean" picks that choice.
+func TestDMConversation(t *testing.T) {
+	f, _ := startBot(t)
+	say := func(user, text string, n int) map[string]any {
+		t.Helper()
+		dm(f, user, text)
+		bottest.WaitFor(t, "reply to "+text, func() bool { return len(messagesTo(f, "dm-"+user)) >= n })
+		msgs := messagesTo(f, "dm-"+user)
+		return embedOf(t, msgs[n-1])
+	}
+	if e := say("conv1", "why cant i keep an erection", 1); !strings.Contains(e["title"].(string), "erection") {
+		t.Fatalf("first answer: %v", e["title"])
+	}
+	if e := say("conv1", "what about for women?", 2); !strings.Contains(e["title"].(string), "aroused") {
+		t.Errorf("follow-up: %v, want the arousal answer", e["title"])
+	}
+	say("conv2", "is sex therapy confidential", 1)
+	picked := say("conv2", "2", 2)
+	if picked["title"] == nil || strings.Contains(fmt.Sprint(picked["title"]), "ask that again") {
+		t.Errorf("typing 2 after an answer with other answers: %v, want the second option", picked["title"])
+	}
+	// Another person's "2" is not read in someone else's conversation.
+	if e := say("conv3", "2", 1); e["title"] != nil && e["title"] == picked["title"] {
+		t.Errorf("a bare 2 from someone new picked %v from another person's conversation", e["title"])
+	}
 }
