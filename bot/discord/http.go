@@ -55,10 +55,6 @@ type HTTPServer struct {
 	Ready func(ctx context.Context) error
 	// Now is the clock (tests set it).
 	Now func() time.Time
-	// Deprecated: Extra is no longer served. The interactions listener is
-	// public, so it serves only its own routes; metrics have their own
-	// listener (ListenMetrics, ServeMetrics). Kept until cmd stops setting it.
-	Extra map[string]http.Handler
 
 	after sync.WaitGroup
 	// handled are the interaction ids answered within the signature window,
@@ -170,10 +166,6 @@ func (s *HTTPServer) firstTime(id string) bool {
 
 // Serve listens on addr until ctx ends, then shuts down gracefully.
 func (s *HTTPServer) Serve(ctx context.Context, addr string) error {
-	if len(s.Extra) > 0 {
-		s.log().Warn("HTTPServer.Extra is not served on the public interactions listener: serve /metrics with ServeMetrics",
-			slog.String(bot.LogEvent, "http-extra-ignored"))
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)

@@ -287,16 +287,15 @@ func TestHTTPReplayRefused(t *testing.T) {
 }
 
 // TestMetricsOwnListener: the public interactions listener never serves
-// /metrics, even when a caller mounts it there; the metrics have their own
-// listener (loopback by default), which serves nothing else.
+// /metrics; the metrics have their own listener (loopback by default),
+// which serves nothing else.
 func TestMetricsOwnListener(t *testing.T) {
 	metrics := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "confidant_questions_total 1\n") })
 	pub, _, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	public := &discord.HTTPServer{Interactions: &discord.Interactions{Responder: bottest.MustResponder(t)}, PublicKey: pub,
-		Extra: map[string]http.Handler{"GET /metrics": metrics}}
+	public := &discord.HTTPServer{Interactions: &discord.Interactions{Responder: bottest.MustResponder(t)}, PublicKey: pub}
 	srv := httptest.NewServer(public.Handler())
 	t.Cleanup(srv.Close)
 	if got, want := get(t, srv.URL+"/metrics"), http.StatusNotFound; got != want {
