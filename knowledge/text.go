@@ -9,8 +9,9 @@ import (
 )
 
 // OneEditApart reports whether a and b differ by at most one insertion,
-// deletion or substitution of a byte. Search and triage use it to forgive
-// one typo in a long word.
+// deletion or substitution of a byte, or one swap of two neighbouring bytes
+// ("teh" for "the"). Search and triage use it to forgive one typo in a long
+// word.
 func OneEditApart(a, b string) bool {
 	la, lb := len(a), len(b)
 	if la-lb > 1 || lb-la > 1 {
@@ -27,7 +28,7 @@ func OneEditApart(a, b string) bool {
 		return true
 	}
 	if la == lb {
-		return a[i+1:] == b[i+1:]
+		return a[i+1:] == b[i+1:] || i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 	}
 	return a[i+1:] == b[i:]
 }

@@ -13,7 +13,8 @@ func TestOneEditApart(t *testing.T) {
 		want bool
 	}{
 		{"suicide", "suicide", true}, {"sucide", "suicide", true}, {"suicidle", "suicide", true},
-		{"suicude", "suicide", true}, {"suicdie", "suicide", false}, {"", "a", true}, {"ab", "ba", false},
+		{"siucide", "suicide", true}, {"erectoin", "erection", true}, {"iusicde", "suicide", false},
+		{"suicude", "suicide", true}, {"suicdie", "suicide", true}, {"", "a", true}, {"ab", "ba", true},
 		{"desire", "desir", true}, {"erection", "erectile", false},
 	} {
 		if got := knowledge.OneEditApart(tc.a, tc.b); got != tc.want {
