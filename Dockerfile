@@ -4,6 +4,9 @@
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
+# The patched discordgo (third_party/discordgo, see its NOTES) is a replace
+# target: it must be there before the modules are downloaded.
+COPY third_party ./third_party
 RUN go mod download
 COPY . .
 ARG VERSION=dev
@@ -28,8 +31,9 @@ ENV CONFIDANT_DATA=/data/confidant.db
 # very large corpora.
 ENV GOGC=400
 VOLUME /data
-# HTTP interactions, /healthz, /readyz and /metrics: run "serve --http :8080"
-# (or set CONFIDANT_HTTP=:8080).
+# HTTP interactions, /healthz and /readyz: run "serve --http :8080" (or set
+# CONFIDANT_HTTP=:8080). Metrics are on CONFIDANT_METRICS_ADDR, loopback by
+# default: set it to :9090 and publish that port only to your monitoring.
 EXPOSE 8080
 USER nonroot:nonroot
 # Asks /healthz on 127.0.0.1 (the port of CONFIDANT_HTTP, else 8080). A
