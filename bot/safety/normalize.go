@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/confidant-bot/confidant/knowledge"
 	"golang.org/x/text/unicode/norm"
@@ -44,17 +45,21 @@ var ageSuffixes = map[string]bool{"yo": true, "y": true, "yr": true, "yrs": true
 func fold(s string) []token {
 	s, _ = knowledge.Clean(s)
 	s = strings.ToLower(s)
-	s = strings.Map(func(r rune) rune {
-		if c, ok := confusables[r]; ok {
-			return c
-		}
-		return r
-	}, s)
-	s = stripMarks(s)
+	ascii := isASCII(s)
+	if !ascii {
+		// Look-alikes and accents exist only outside ASCII.
+		s = strings.Map(func(r rune) rune {
+			if c, ok := confusables[r]; ok {
+				return c
+			}
+			return r
+		}, s)
+		s = stripMarks(s)
+	}
 
 	// Split into raw words: letters, digits and leet symbols; joiners
 	// inside a word are dropped; anything else separates.
-	var words []string
+	words := make([]string, 0, len(s)/4+1)
 	var cur []rune
 	flush := func() {
 		if len(cur) > 0 {
@@ -62,20 +67,29 @@ func fold(s string) []token {
 			cur = cur[:0]
 		}
 	}
-	rs := []rune(s)
+	var rs []rune
+	if ascii {
+		rs = make([]rune, len(s))
+		for i := 0; i < len(s); i++ {
+			rs[i] = rune(s[i])
+		}
+	} else {
+		rs = []rune(s)
+	}
+	cur = make([]rune, 0, 32)
 	for i, r := range rs {
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case isLetter(r) || isDigit(r):
 			cur = append(cur, r)
-		case (r == '@' || r == '$' || r == '!' || r == '|') && len(cur) > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+		case (r == '@' || r == '$' || r == '!' || r == '|') && len(cur) > 0 && i+1 < len(rs) && isLetter(rs[i+1]):
 			cur = append(cur, r)
 		case r == '@' || r == '$':
-			if i+1 < len(rs) && unicode.IsLetter(rs[i+1]) {
+			if i+1 < len(rs) && isLetter(rs[i+1]) {
 				cur = append(cur, r)
 			} else {
 				flush()
 			}
-		case strings.ContainsRune(".'’`_*·", r) && len(cur) > 0 && i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])):
+		case isJoiner(r) && len(cur) > 0 && i+1 < len(rs) && (isLetter(rs[i+1]) || isDigit(rs[i+1])):
 			// joiner inside a word: drop it
 		default:
 			flush()
@@ -83,9 +97,9 @@ func fold(s string) []token {
 	}
 	flush()
 
-	var toks []token
+	toks := make([]token, 0, len(words)+2)
 	for _, w := range words {
-		toks = append(toks, splitAge(w)...)
+		toks = appendAge(toks, w)
 	}
 	for i := range toks {
 		toks[i].text = collapseRepeats(decodeLeet(toks[i].text))
@@ -93,32 +107,89 @@ func fold(s string) []token {
 	return joinSingles(toks)
 }
 
-// splitAge splits "14yo" into "14" "yo", so ages survive leet decoding.
-func splitAge(w string) []token {
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// isLetter and isDigit are unicode.IsLetter and unicode.IsDigit, quicker
+// for ASCII.
+func isLetter(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r)
+}
+
+func isDigit(r rune) bool {
+	if r < utf8.RuneSelf {
+		return '0' <= r && r <= '9'
+	}
+	return unicode.IsDigit(r)
+}
+
+// isJoiner reports a character dropped inside a word: "s.u.i.c.i.d.e",
+// "don't".
+func isJoiner(r rune) bool {
+	switch r {
+	case '.', '\'', '’', '`', '_', '*', '·':
+		return true
+	}
+	return false
+}
+
+// appendAge appends w, split in two when it is an age with its unit
+// ("14yo" becomes "14" "yo"), so ages survive leet decoding.
+func appendAge(toks []token, w string) []token {
 	i := 0
 	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
 		i++
 	}
 	if i > 0 && i < len(w) && w[0] != '0' && i <= 2 && ageSuffixes[w[i:]] {
-		return []token{{text: w[:i]}, {text: w[i:]}}
+		return append(toks, token{text: w[:i]}, token{text: w[i:]})
 	}
-	return []token{{text: w}}
+	return append(toks, token{text: w})
 }
 
+// leetTable is leet as a table over ASCII (0: not a leet character).
+var leetTable = func() (t [utf8.RuneSelf]rune) {
+	for k, v := range leet {
+		t[k] = v
+	}
+	return t
+}()
+
 func decodeLeet(w string) string {
+	hasLeet := false
+	for i := 0; i < len(w); i++ {
+		if w[i] < utf8.RuneSelf && leetTable[w[i]] != 0 {
+			hasLeet = true
+			break
+		}
+	}
+	if !hasLeet {
+		return w
+	}
 	hasLetter := strings.IndexFunc(w, unicode.IsLetter) >= 0
 	if !hasLetter {
 		return w
 	}
 	return strings.Map(func(r rune) rune {
-		if l, ok := leet[r]; ok {
-			return l
+		if r < utf8.RuneSelf && leetTable[r] != 0 {
+			return leetTable[r]
 		}
 		return r
 	}, w)
 }
 
 func collapseRepeats(w string) string {
+	if !hasRepeat(w) {
+		return w
+	}
 	var b strings.Builder
 	var prev rune = -1
 	for _, r := range w {
@@ -131,19 +202,37 @@ func collapseRepeats(w string) string {
 	return b.String()
 }
 
+// hasRepeat reports the same letter twice in a row.
+func hasRepeat(w string) bool {
+	var prev rune = -1
+	for _, r := range w {
+		if r == prev && unicode.IsLetter(r) {
+			return true
+		}
+		prev = r
+	}
+	return false
+}
+
 // joinSingles joins runs of three or more one-letter words ("k i l l"), and
 // runs of two or more one-digit words ("1 4").
 func joinSingles(toks []token) []token {
-	var out []token
+	out := make([]token, 0, len(toks))
 	for i := 0; i < len(toks); {
 		j := i
-		for j < len(toks) && len([]rune(toks[j].text)) == 1 {
+		for j < len(toks) && utf8.RuneCountInString(toks[j].text) == 1 {
 			j++
 		}
 		n := j - i
-		allDigits := n > 0
+		if n == 0 {
+			out = append(out, toks[i])
+			i++
+			continue
+		}
+		allDigits := true
 		for k := i; k < j; k++ {
-			if !unicode.IsDigit([]rune(toks[k].text)[0]) {
+			r, _ := utf8.DecodeRuneInString(toks[k].text)
+			if !unicode.IsDigit(r) {
 				allDigits = false
 			}
 		}
@@ -154,11 +243,6 @@ func joinSingles(toks []token) []token {
 			}
 			out = append(out, token{text: collapseRepeats(b.String()), joined: !allDigits})
 			i = j
-			continue
-		}
-		if n == 0 {
-			out = append(out, toks[i])
-			i++
 			continue
 		}
 		out = append(out, toks[i:j]...)

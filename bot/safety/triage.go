@@ -1,6 +1,9 @@
 package safety
 
 import (
+	"iter"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/confidant-bot/confidant/knowledge"
@@ -41,19 +44,27 @@ type Triage struct {
 	Mode      Mode
 	model     *Model
 	rules     knowledge.TriageRules
-	crisis    map[string][]compiled
-	decline   map[string][]compiled
-	concern   map[string][]compiled
-	outside   []compiled
 	negations map[string]bool
-	safe      [][]element
-	past      [][]element
-	unless    [][]element
+	// lists holds every list of patterns and phrases; the fields below name
+	// them by their index in it.
+	lists   []phraseList
+	parts   []partRef // by partID
+	anchors *anchorIndex
+	crisis  map[string]int
+	decline map[string]int
+	concern map[string]int
+	outside int
+	safe    int
+	past    int
+	unless  int
 }
 
 type compiled struct {
 	text  string
 	parts [][]element
+	// squash is each part's words run together, for words rebuilt from
+	// letters typed apart ("" when a part has no such form).
+	squash []string
 }
 
 // element is one step of a pattern.
@@ -71,33 +82,42 @@ func New(r knowledge.TriageRules) *Triage { return NewWithModel(r, DefaultModel(
 // NewWithModel compiles the rules with another model (nil: patterns only),
 // for cross-validation.
 func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
-	t := &Triage{model: m, rules: r, crisis: map[string][]compiled{}, decline: map[string][]compiled{}, negations: map[string]bool{}}
+	t := &Triage{model: m, rules: r, crisis: map[string]int{}, decline: map[string]int{},
+		concern: map[string]int{}, negations: map[string]bool{}, anchors: newAnchorIndex()}
 	lists := map[string][][]element{}
 	for name, items := range r.Lists {
 		for _, it := range items {
 			lists[name] = append(lists[name], compileWords(it, nil))
 		}
 	}
-	comp := func(ps []knowledge.Pattern) []compiled {
+	comp := func(ps []knowledge.Pattern) int {
 		var out []compiled
 		for _, p := range ps {
 			c := compiled{text: p.Text}
 			for _, part := range p.Parts {
-				c.parts = append(c.parts, compileWords(part, lists))
+				els := compileWords(part, lists)
+				c.parts = append(c.parts, els)
+				c.squash = append(c.squash, squash(els))
 			}
 			out = append(out, c)
 		}
-		return out
+		return t.addList(out)
 	}
-	for cat, ps := range r.Crisis {
-		t.crisis[cat] = comp(ps)
+	phrases := func(ss []string) int {
+		var out []compiled
+		for _, s := range ss {
+			out = append(out, compiled{text: s, parts: [][]element{compileWords(s, nil)}, squash: []string{""}})
+		}
+		return t.addList(out)
 	}
-	for cat, ps := range r.Decline {
-		t.decline[cat] = comp(ps)
+	for _, cat := range slices.Sorted(maps.Keys(r.Crisis)) {
+		t.crisis[cat] = comp(r.Crisis[cat])
 	}
-	t.concern = map[string][]compiled{}
-	for cat, ps := range r.ConcernPatterns {
-		t.concern[cat] = comp(ps)
+	for _, cat := range slices.Sorted(maps.Keys(r.Decline)) {
+		t.decline[cat] = comp(r.Decline[cat])
+	}
+	for _, cat := range slices.Sorted(maps.Keys(r.ConcernPatterns)) {
+		t.concern[cat] = comp(r.ConcernPatterns[cat])
 	}
 	t.outside = comp(r.Outside)
 	for _, n := range r.Negations {
@@ -105,16 +125,28 @@ func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
 			t.negations[tok.text] = true
 		}
 	}
-	for _, s := range r.SafePhrases {
-		t.safe = append(t.safe, compileWords(s, nil))
-	}
-	for _, s := range r.Past.Markers {
-		t.past = append(t.past, compileWords(s, nil))
-	}
-	for _, s := range r.Past.Unless {
-		t.unless = append(t.unless, compileWords(s, nil))
-	}
+	t.safe = phrases(r.SafePhrases)
+	t.past = phrases(r.Past.Markers)
+	t.unless = phrases(r.Past.Unless)
 	return t
+}
+
+// addList numbers the parts of a list, indexes them, and returns the list's
+// index.
+func (t *Triage) addList(ps []compiled) int {
+	l := phraseList{patterns: ps, lo: partID(len(t.parts))}
+	li := int32(len(t.lists))
+	for pi, p := range ps {
+		l.first = append(l.first, partID(len(t.parts)))
+		for k, part := range p.parts {
+			id := partID(len(t.parts))
+			t.parts = append(t.parts, partRef{list: li, pattern: int32(pi)})
+			t.anchors.add(id, part, p.squash[k])
+		}
+	}
+	l.hi = partID(len(t.parts))
+	t.lists = append(t.lists, l)
+	return int(li)
 }
 
 func compileWords(s string, lists map[string][][]element) []element {
@@ -145,10 +177,11 @@ func (t *Triage) patterns(toks []token) Verdict {
 	if len(toks) == 0 {
 		return Verdict{}
 	}
+	hits := t.anchors.hits(toks)
 	neutral := make([]bool, len(toks))
-	for _, s := range t.safe {
+	for p := range t.candidates(t.safe, hits) {
 		for i := range toks {
-			if end, ok := matchSeq(toks, i, s, nil); ok {
+			if end, ok := matchSeq(toks, i, p.parts[0], nil); ok {
 				for k := i; k < end; k++ {
 					neutral[k] = true
 				}
@@ -156,9 +189,9 @@ func (t *Triage) patterns(toks []token) Verdict {
 		}
 	}
 	for _, cat := range knowledge.CrisisCategories {
-		if p, ok := t.first(t.crisis[cat], toks, neutral); ok {
+		if p, ok := t.first(listOf(t.crisis, cat), hits, toks, neutral); ok {
 			v := Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: p}
-			if t.isPast(toks) {
+			if t.isPastHits(toks, hits) {
 				if redirect, ok := t.rules.Past.Redirect[cat]; ok {
 					return Verdict{Category: cat, Past: true, Redirect: redirect, Pattern: p}
 				}
@@ -167,31 +200,72 @@ func (t *Triage) patterns(toks []token) Verdict {
 		}
 	}
 	for _, reason := range knowledge.DeclineReasons {
-		if p, ok := t.first(t.decline[reason], toks, neutral); ok {
+		if p, ok := t.first(listOf(t.decline, reason), hits, toks, neutral); ok {
 			return Verdict{Kind: knowledge.VerdictDecline, Category: reason, Pattern: p}
 		}
 	}
 	concern := ""
 	for _, cat := range knowledge.CrisisCategories {
-		if _, ok := t.first(t.concern[cat], toks, neutral); ok {
+		if _, ok := t.first(listOf(t.concern, cat), hits, toks, neutral); ok {
 			concern = cat
 			break
 		}
 	}
-	if p, ok := t.first(t.outside, toks, neutral); ok {
+	if p, ok := t.first(t.outside, hits, toks, neutral); ok {
 		return Verdict{Kind: knowledge.VerdictOutside, Category: knowledge.VerdictOutside, Pattern: p, Concern: concern}
 	}
 	return Verdict{Concern: concern}
 }
 
-func (t *Triage) isPast(toks []token) bool {
-	return anyPhrase(toks, t.past) && !anyPhrase(toks, t.unless)
+// listOf is the list named key in m, or -1 (an empty list).
+func listOf(m map[string]int, key string) int {
+	if li, ok := m[key]; ok {
+		return li
+	}
+	return -1
 }
 
-func anyPhrase(toks []token, phrases [][]element) bool {
-	for _, p := range phrases {
+// candidates yields, in order, the patterns of list li all of whose parts
+// are among hits: the only ones that can match.
+func (t *Triage) candidates(li int, hits []partID) iter.Seq[*compiled] {
+	return func(yield func(*compiled) bool) {
+		if li < 0 {
+			return
+		}
+		l := &t.lists[li]
+		i, _ := slices.BinarySearch(hits, l.lo)
+		last := int32(-1)
+		for ; i < len(hits) && hits[i] < l.hi; i++ {
+			pi := t.parts[hits[i]].pattern
+			if pi == last {
+				continue
+			}
+			last = pi
+			p := &l.patterns[pi]
+			// The pattern's smallest id comes first: its first part.
+			all := hits[i] == l.first[pi]
+			for k := 1; k < len(p.parts) && all; k++ {
+				_, all = slices.BinarySearch(hits[i:], l.first[pi]+partID(k))
+			}
+			if all && !yield(p) {
+				return
+			}
+		}
+	}
+}
+
+func (t *Triage) isPast(toks []token) bool {
+	return t.isPastHits(toks, t.anchors.hits(toks))
+}
+
+func (t *Triage) isPastHits(toks []token, hits []partID) bool {
+	return t.anyPhrase(toks, t.past, hits) && !t.anyPhrase(toks, t.unless, hits)
+}
+
+func (t *Triage) anyPhrase(toks []token, li int, hits []partID) bool {
+	for p := range t.candidates(li, hits) {
 		for i := range toks {
-			if _, ok := matchSeq(toks, i, p, nil); ok {
+			if _, ok := matchSeq(toks, i, p.parts[0], nil); ok {
 				return true
 			}
 		}
@@ -199,9 +273,9 @@ func anyPhrase(toks []token, phrases [][]element) bool {
 	return false
 }
 
-// first returns the first pattern that matches.
-func (t *Triage) first(ps []compiled, toks []token, neutral []bool) (string, bool) {
-	for _, p := range ps {
+// first returns the first pattern of list li that matches.
+func (t *Triage) first(li int, hits []partID, toks []token, neutral []bool) (string, bool) {
+	for p := range t.candidates(li, hits) {
 		if t.matches(p, toks, neutral) {
 			return p.text, true
 		}
@@ -209,16 +283,16 @@ func (t *Triage) first(ps []compiled, toks []token, neutral []bool) (string, boo
 	return "", false
 }
 
-func (t *Triage) matches(p compiled, toks []token, neutral []bool) bool {
-	for _, part := range p.parts {
-		if !t.partMatches(part, toks, neutral) {
+func (t *Triage) matches(p *compiled, toks []token, neutral []bool) bool {
+	for k, part := range p.parts {
+		if !t.partMatches(part, p.squash[k], toks, neutral) {
 			return false
 		}
 	}
 	return true
 }
 
-func (t *Triage) partMatches(part []element, toks []token, neutral []bool) bool {
+func (t *Triage) partMatches(part []element, sq string, toks []token, neutral []bool) bool {
 	startsNegated := len(part) > 0 && part[0].word != "" && t.negations[part[0].word]
 	for i := range toks {
 		end, ok := matchSeq(toks, i, part, t.negations)
@@ -235,7 +309,7 @@ func (t *Triage) partMatches(part []element, toks []token, neutral []bool) bool 
 	}
 	// Letters typed apart were joined into one word: look for the part,
 	// squashed, inside it.
-	if sq := squash(part); len(sq) >= 4 {
+	if len(sq) >= 4 {
 		for i, tk := range toks {
 			if tk.joined && !neutral[i] && strings.Contains(tk.text, sq) {
 				return true
@@ -344,12 +418,19 @@ func isAge(toks []token, i int, minor bool) bool {
 // negation ("I'm not suicidal, I just…"): the writer says it is not so, and
 // the model's guess alone does not overrule them.
 func (t *Triage) denies(toks []token, cat string) bool {
-	for _, p := range t.crisis[cat] {
-		for _, part := range p.parts {
-			for i := range toks {
-				if _, ok := matchSeq(toks, i, part, t.negations); ok && t.negatedAt(toks, i) {
-					return true
-				}
+	li := listOf(t.crisis, cat)
+	if li < 0 {
+		return false
+	}
+	l := &t.lists[li]
+	hits := t.anchors.hits(toks)
+	i, _ := slices.BinarySearch(hits, l.lo)
+	for ; i < len(hits) && hits[i] < l.hi; i++ {
+		ref := t.parts[hits[i]]
+		part := l.patterns[ref.pattern].parts[hits[i]-l.first[ref.pattern]]
+		for i := range toks {
+			if _, ok := matchSeq(toks, i, part, t.negations); ok && t.negatedAt(toks, i) {
+				return true
 			}
 		}
 	}

@@ -1,0 +1,175 @@
+package safety
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+// TestFoldFastPaths: fold, with its shortcuts for plain ASCII text, folds
+// every message of the training set, and of the test sets with changed
+// copies, exactly as the plain definition does.
+func TestFoldFastPaths(t *testing.T) {
+	var msgs []string
+	msgs = append(msgs, readColumn(t, "../../testdata/triage-cases.tsv", 0)...)
+	msgs = append(msgs, readColumn(t, "../../testdata/safety/heldout.tsv", 2)...)
+	rng := rand.New(rand.NewPCG(2, 2))
+	for _, m := range msgs {
+		for _, v := range variants(rng, m) {
+			sameFold(t, v)
+		}
+	}
+	for _, e := range TrainingSet() {
+		sameFold(t, e.Text)
+	}
+}
+
+func sameFold(t *testing.T, s string) {
+	t.Helper()
+	got, want := fold(s), foldReference(s)
+	if len(got) == 0 && len(want) == 0 {
+		return
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("fold(%q) = %v, want %v", s, got, want)
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"k i l l", "s.u.i.c.i.d.e", "14yo", "sooo  done", "Ѕuісіdе", "café", "k1ll mys3lf", "1 4 yo", "@ss $", "don’t", "ＡＢＣ", "a\u200bb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { sameFold(t, s) })
+}
+
+// foldReference is fold as first written, without its fast paths: the
+// definition fold must keep to.
+func foldReference(s string) []token {
+	s, _ = knowledge.Clean(s)
+	s = strings.ToLower(s)
+	s = strings.Map(func(r rune) rune {
+		if c, ok := confusables[r]; ok {
+			return c
+		}
+		return r
+	}, s)
+	s = stripMarks(s)
+
+	// Split into raw words: letters, digits and leet symbols; joiners
+	// inside a word are dropped; anything else separates.
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, string(cur))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			cur = append(cur, r)
+		case (r == '@' || r == '$' || r == '!' || r == '|') && len(cur) > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			cur = append(cur, r)
+		case r == '@' || r == '$':
+			if i+1 < len(rs) && unicode.IsLetter(rs[i+1]) {
+				cur = append(cur, r)
+			} else {
+				flush()
+			}
+		case strings.ContainsRune(".'’`_*·", r) && len(cur) > 0 && i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])):
+			// joiner inside a word: drop it
+		default:
+			flush()
+		}
+	}
+	flush()
+
+	var toks []token
+	for _, w := range words {
+		toks = append(toks, splitAgeReference(w)...)
+	}
+	for i := range toks {
+		toks[i].text = collapseRepeatsReference(decodeLeetReference(toks[i].text))
+	}
+	return joinSinglesReference(toks)
+}
+
+// splitAge splits "14yo" into "14" "yo", so ages survive leet decoding.
+func splitAgeReference(w string) []token {
+	i := 0
+	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+		i++
+	}
+	if i > 0 && i < len(w) && w[0] != '0' && i <= 2 && ageSuffixes[w[i:]] {
+		return []token{{text: w[:i]}, {text: w[i:]}}
+	}
+	return []token{{text: w}}
+}
+
+func decodeLeetReference(w string) string {
+	hasLetter := strings.IndexFunc(w, unicode.IsLetter) >= 0
+	if !hasLetter {
+		return w
+	}
+	return strings.Map(func(r rune) rune {
+		if l, ok := leet[r]; ok {
+			return l
+		}
+		return r
+	}, w)
+}
+
+func collapseRepeatsReference(w string) string {
+	var b strings.Builder
+	var prev rune = -1
+	for _, r := range w {
+		if r == prev && unicode.IsLetter(r) {
+			continue
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// joinSingles joins runs of three or more one-letter words ("k i l l"), and
+// runs of two or more one-digit words ("1 4").
+func joinSinglesReference(toks []token) []token {
+	var out []token
+	for i := 0; i < len(toks); {
+		j := i
+		for j < len(toks) && len([]rune(toks[j].text)) == 1 {
+			j++
+		}
+		n := j - i
+		allDigits := n > 0
+		for k := i; k < j; k++ {
+			if !unicode.IsDigit([]rune(toks[k].text)[0]) {
+				allDigits = false
+			}
+		}
+		if n >= 3 || (n >= 2 && allDigits) {
+			var b strings.Builder
+			for k := i; k < j; k++ {
+				b.WriteString(toks[k].text)
+			}
+			out = append(out, token{text: collapseRepeatsReference(b.String()), joined: !allDigits})
+			i = j
+			continue
+		}
+		if n == 0 {
+			out = append(out, toks[i])
+			i++
+			continue
+		}
+		out = append(out, toks[i:j]...)
+		i = j
+	}
+	return out
+}
