@@ -40,7 +40,7 @@ func MustResponder(tb testing.TB) *bot.Responder {
 // WaitFor polls cond until it holds or the deadline passes.
 func WaitFor(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // generous: -race on 2 busy cores
 	for time.Now().Before(deadline) {
 		if cond() {
 			return
