@@ -18,7 +18,7 @@ import (
 // refill after their last question, at most the idle time): from then on a
 // new person and a returning one get the same answers, so forgetting
 // changes nothing. To forget without sweeping the table, people are kept in
-// a ring of generations per shard, one generation per tenth of that time;
+// a ring of generations per shard, one generation per quarter of that time;
 // a question moves its asker to the newest generation, and the oldest
 // generation is dropped whole when its time is up. Each question costs a
 // few map operations under one shard's lock, however many people are
@@ -45,14 +45,16 @@ type RateLimiter struct {
 const limiterShards = 64
 
 // limiterGenerations is how many slots a person's budget takes to refill;
-// one more generation holds the slot in progress.
+// one more generation holds the slot in progress. A person is dropped when
+// the slot after them comes round again, more than limiterGenerations
+// slots after their last question.
 const limiterGenerations = 4
 
 type limiterShard struct {
 	mu sync.Mutex
 	// gens is a ring: gens[epoch%len(gens)] holds the people who asked
 	// during slot epoch, the generations before it the earlier slots.
-	gens  [limiterGenerations + 2]map[personKey]bucket
+	gens  [limiterGenerations + 1]map[personKey]bucket
 	epoch int64
 	n     int // people in gens
 }
@@ -106,7 +108,7 @@ func (l *RateLimiter) init() {
 	l.setup.Do(func() {
 		l.origin = l.now()
 		forget := min(time.Duration(l.burst*float64(l.refill)), l.idle)
-		l.slot = max(forget/limiterGenerations, time.Millisecond)
+		l.slot = max((forget+limiterGenerations-1)/limiterGenerations, time.Millisecond)
 	})
 }
 
