@@ -20,8 +20,14 @@ import (
 // Reloader rebuilds the served library from a corpus directory without a
 // restart: it loads and validates the whole directory, builds a complete new
 // index beside the old one and swaps it in atomically. Questions already
-// being answered finish on the old library. A corpus that fails validation
-// is never served: the old one stays.
+// being answered finish on the old library, whose index is closed as soon
+// as they have (see Responder.Acquire). A corpus that fails validation is
+// never served: the old one stays.
+//
+// Reloads are bounded whatever asks for them (saves, /faq reload, the
+// watcher): one runs at a time, requests made meanwhile share the single
+// reload that runs next, and a folder whose files have not changed since
+// the last reload is not loaded again (its result is given again).
 type Reloader struct {
 	Dir       string
 	Responder *Responder
@@ -29,47 +35,109 @@ type Reloader struct {
 	Log       *slog.Logger
 	Metrics   *metrics.Metrics
 
-	mu     sync.Mutex // one reload at a time
-	last   time.Time
-	lastOK bool
+	mu      sync.Mutex // guards the fields below
+	running bool       // a reload is in flight
+	pending *reload    // the reload that runs next; requests join it
+	last    time.Time
+	lastOK  bool
+	// seen is the fingerprint of the files the last reload decided on
+	// (served, or refused as invalid), with that reload's result.
+	seen       string
+	seenReport knowledge.Report
+	seenErr    error
 }
 
-// Reload loads the directory again. On failure it returns the problems
-// (a *knowledge.ValidationError when the corpus is invalid) and changes nothing.
+// reload is one run of the reloader, shared by every request it serves.
+type reload struct {
+	done   chan struct{}
+	report knowledge.Report
+	err    error
+}
+
+// Reload loads the directory again and waits for the result. On failure it
+// returns the problems (a *knowledge.ValidationError when the corpus is
+// invalid) and changes nothing. A request made while a reload runs waits
+// for the next one, which sees every change made before the request.
 func (rl *Reloader) Reload() (knowledge.Report, error) {
 	rl.mu.Lock()
+	req := rl.pending
+	if req == nil {
+		req = &reload{done: make(chan struct{})}
+		if rl.running {
+			rl.pending = req
+		} else {
+			rl.running = true
+			go rl.run(req)
+		}
+	}
+	rl.mu.Unlock()
+	<-req.done
+	return req.report, req.err
+}
+
+// run runs req, then the reloads requested meanwhile, one at a time.
+func (rl *Reloader) run(req *reload) {
+	for req != nil {
+		req.report, req.err = rl.reload()
+		close(req.done)
+		rl.mu.Lock()
+		req, rl.pending = rl.pending, nil
+		rl.running = req != nil
+		rl.mu.Unlock()
+	}
+}
+
+func (rl *Reloader) reload() (knowledge.Report, error) {
+	// The fingerprint is taken before the load: a change made in between
+	// is then seen as a change by the next reload, never missed.
+	fp, fpErr := knowledge.Fingerprint(rl.Dir)
+	rl.mu.Lock()
+	if fpErr == nil && fp == rl.seen {
+		report, err := rl.seenReport, rl.seenErr
+		rl.last, rl.lastOK = time.Now(), err == nil
+		rl.mu.Unlock()
+		rl.Metrics.CorpusLoaded(0, "unchanged")
+		return report, err
+	}
+	rl.mu.Unlock()
+	report, decided, err := rl.load()
+	rl.mu.Lock()
 	defer rl.mu.Unlock()
-	rl.last = time.Now()
+	rl.last, rl.lastOK = time.Now(), err == nil
+	rl.seen = ""
+	if decided && fpErr == nil {
+		rl.seen, rl.seenReport, rl.seenErr = fp, report, err
+	}
+	return report, err
+}
+
+// load loads, checks and serves the directory. decided is false when the
+// failure may pass on its own (building the index), so that the same files
+// are tried again.
+func (rl *Reloader) load() (report knowledge.Report, decided bool, err error) {
 	c, report, err := knowledge.LoadDir(rl.Dir)
 	if err != nil {
-		rl.lastOK = false
 		rl.Metrics.CorpusLoaded(0, "invalid")
 		rl.log().Error("reload refused: the corpus is not valid; still serving the previous one",
 			slog.String(LogEvent, "reload-failed"), slog.Int("errors", report.Errors()))
-		return report, err
+		return report, true, err
 	}
 	lib, err := NewLibrary(c, rl.Options)
 	if err != nil {
-		rl.lastOK = false
 		rl.Metrics.CorpusLoaded(0, "error")
-		return report, fmt.Errorf("reload: %w", err)
+		return report, false, fmt.Errorf("reload: %w", err)
 	}
 	if err := safety.CheckCanaries(lib.Triage); err != nil {
-		rl.lastOK = false
 		rl.Metrics.CorpusLoaded(0, "invalid")
 		lib.Index.Close()
 		rl.log().Error("reload refused: crisis canaries fail; still serving the previous one", slog.String(LogEvent, "reload-canaries"))
-		return report, fmt.Errorf("reload refused: %w", err)
+		return report, true, fmt.Errorf("reload refused: %w", err)
 	}
 	old := rl.Responder.Swap(lib)
-	rl.lastOK = true
 	rl.Metrics.CorpusLoaded(len(c.Entries), "ok")
 	rl.log().Info("corpus reloaded", slog.String(LogEvent, "reloaded"), slog.Int("entries", len(c.Entries)))
-	if old != nil && old.Index != nil {
-		// Questions that started on the old library may still be searching it.
-		time.AfterFunc(time.Minute, func() { old.Index.Close() })
-	}
-	return report, nil
+	libraryHolds.retire(rl.Responder, old)
+	return report, true, nil
 }
 
 // LastReload is when the last reload ran and whether it succeeded.

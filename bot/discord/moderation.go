@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -37,6 +38,9 @@ type Moderation struct {
 	Now  func() time.Time
 
 	counted counted // votes and shares already counted (feedback.go)
+
+	limitsOnce  sync.Once
+	reloadLimit *RateLimiter // per moderator (moderation_limit.go)
 }
 
 var _ InteractionHandler = (*Moderation)(nil)
@@ -245,6 +249,9 @@ func (m *Moderation) command(i *discordgo.Interaction) (*discordgo.InteractionRe
 	case "stats":
 		return m.stats(i, optInt(opts, "days", 30))
 	case "reload":
+		if !m.allowReload(UserID(i)) {
+			return text(reloadLimited), nil
+		}
 		return m.reload(), nil
 	}
 	return text("Unknown /faq command."), nil

@@ -338,6 +338,20 @@ func TestModeration(t *testing.T) {
 		}
 	})
 
+	t.Run("reloads are limited per moderator", func(t *testing.T) {
+		for n := range 3 {
+			if c := content(m.interact(t, faq(moderator, []string{"reload"}, nil))); !strings.Contains(c, "Reloaded") {
+				t.Fatalf("reload %d: %q, want Reloaded", n+1, c)
+			}
+		}
+		if c := content(m.interact(t, faq(moderator, []string{"reload"}, nil))); !strings.Contains(c, "Not reloaded") || !strings.Contains(c, "by itself") {
+			t.Errorf("fourth reload in a row: %q, want a refusal that says the bot reloads by itself", c)
+		}
+		if c := content(m.interact(t, faq(roleModerator, []string{"reload"}, nil))); !strings.Contains(c, "Reloaded") {
+			t.Errorf("another moderator's reload: %q, want Reloaded", c)
+		}
+	})
+
 	t.Run("shared questions: scrubbed, grouped; unshared never stored", func(t *testing.T) {
 		share := func(user, question string) {
 			dm(m.f, user, question)
