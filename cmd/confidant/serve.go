@@ -135,7 +135,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	help := getenv("CONFIDANT_HELP_CHANNEL")
 	ix := &discord.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally, HelpChannel: help}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return tally.Run(gctx, 10*time.Second) })
+	g.Go(func() error { return tally.Run(gctx, bot.TallyFlushEvery) })
 	if *dir != "" {
 		reloader := &bot.Reloader{Dir: *dir, Responder: r, Options: index.DefaultOptions(), Log: log, Metrics: metrics}
 		corpusDir, err := knowledge.OpenDir(*dir)
