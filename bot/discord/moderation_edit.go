@@ -141,13 +141,13 @@ func (m *Moderation) save(i *discordgo.Interaction) *discordgo.InteractionRespon
 			}
 		}
 		if b.Len() == 0 {
-			b.WriteString("- " + err.Error() + "\n")
+			b.WriteString("- " + m.problemText(action, err) + "\n")
 		}
 		return text("Nothing was saved. Please fix:\n%s", b.String())
 	}
 	m.audit(i, d.ID, action)
 	if _, err := m.reloadNow(); err != nil {
-		return text("Saved `%s`, but the reload failed; the previous corpus is still served: %v", d.ID, err)
+		return text("Saved `%s`, but the reload failed; the previous corpus is still served: %s", d.ID, m.problemText("reload", err))
 	}
 	return text("Saved `%s` (reviewed %s). It is answerable now.", d.ID, m.now().Format(time.DateOnly))
 }

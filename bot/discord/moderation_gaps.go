@@ -29,7 +29,7 @@ func (m *Moderation) gaps(page int) *discordgo.InteractionResponse {
 	}
 	gaps, total, err := m.Store.Gaps(context.Background(), page, gapsPerPage)
 	if err != nil {
-		return text("Could not read the shared questions: %v", err)
+		return text("Could not read the shared questions: %s", m.problemText("gaps", err))
 	}
 	if len(gaps) == 0 {
 		return text("No shared questions on page %d (%d in all).", page, total)
@@ -57,7 +57,7 @@ func (m *Moderation) dismiss(i *discordgo.Interaction, id int64) *discordgo.Inte
 		return text(noStore)
 	}
 	if err := m.Store.DismissGap(context.Background(), id); err != nil {
-		return text("Could not dismiss #%d: %v", id, err)
+		return text("Could not dismiss #%d: %s", id, m.problemText("dismiss", err))
 	}
 	m.audit(i, "", "dismiss gap "+strconv.FormatInt(id, 10))
 	return text("Dismissed #%d.", id)
@@ -74,7 +74,7 @@ func (m *Moderation) gapAction(i *discordgo.Interaction, custom string) *discord
 	id, _ := strconv.ParseInt(strings.TrimPrefix(custom, idGapAdd), 10, 64)
 	gaps, _, err := m.Store.Gaps(context.Background(), 1, store.MaxPerPage)
 	if err != nil {
-		return text("Could not read the shared questions: %v", err)
+		return text("Could not read the shared questions: %s", m.problemText("gaps", err))
 	}
 	for _, g := range gaps {
 		if g.ID == id {

@@ -34,6 +34,10 @@ type Store interface {
 	Moderation
 	// Ping reports whether the database can be read, for readiness probes.
 	Ping(ctx context.Context) error
+	// Writable reports whether a write can be committed now, for readiness
+	// probes: it fails when the disk is full or read-only, or the database
+	// refuses writes. It commits a write that changes no data.
+	Writable(ctx context.Context) error
 	Close() error
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/bot/metrics"
+	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -169,12 +170,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if cfg.httpAddr != "" {
 		pub, _ := discord.ParsePublicKey(cfg.publicKey)
 		srv := &discord.HTTPServer{Interactions: ix, PublicKey: pub, Log: log,
-			Ready: func(ctx context.Context) error {
-				if err := readiness(r); err != nil {
-					return err
-				}
-				return db.Ping(ctx)
-			},
+			Ready: func(ctx context.Context) error { return readiness(ctx, r, db) },
 		}
 		g.Go(func() error { return srv.Serve(gctx, cfg.httpAddr) })
 	}
@@ -190,13 +186,17 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	return g.Wait()
 }
 
-// readiness is nil once a corpus and its index are being served.
-func readiness(r *bot.Responder) error {
+// readiness is nil once a corpus and its index are being served and the
+// database can be read and written (not on a full or read-only disk).
+func readiness(ctx context.Context, r *bot.Responder, db store.Store) error {
 	lib := r.Library()
 	if lib == nil || lib.Index == nil || lib.Index.Len() == 0 {
 		return errors.New("corpus not loaded")
 	}
-	return nil
+	if err := db.Ping(ctx); err != nil {
+		return err
+	}
+	return db.Writable(ctx)
 }
 
 func envOr(getenv env, key, def string) string {

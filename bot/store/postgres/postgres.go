@@ -209,6 +209,20 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Writable reports whether a write can be committed now: it fails when the
+// server cannot write (a full disk), is a read-only replica, or refuses
+// writes. The write changes no data.
+func (db *DB) Writable(ctx context.Context) error {
+	err := db.write(ctx, "write probe", func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE schema_version SET version = version`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store not writable: %w", err)
+	}
+	return nil
+}
+
 // Close closes every connection, waiting for those in use. Writes already
 // returned are committed.
 func (db *DB) Close() error {

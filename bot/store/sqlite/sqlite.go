@@ -244,6 +244,25 @@ func (s *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Writable reports whether a write can be committed now: it fails on a
+// full or read-only disk. The write changes the schema version and back in
+// one transaction, so no data changes but a page is committed to the
+// write-ahead log (an UPDATE that sets the version to itself still
+// succeeded on a full disk: TestWritableOnFullDisk).
+func (s *DB) Writable(ctx context.Context) error {
+	err := s.write(ctx, "write probe", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = version + 1`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = version - 1`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store not writable: %w", err)
+	}
+	return nil
+}
+
 // Close closes the database. Writes already returned are on disk.
 func (s *DB) Close() error {
 	var errs []error

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentWritesTwoStores", testConcurrentWrites},
 		{"ContextCanceled", testContextCanceled},
 		{"Closed", testClosed},
+		{"Writable", testWritable},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open) })
 	}
@@ -496,6 +497,7 @@ func testContextCanceled(t *testing.T, open opener) {
 		"Stats":         func() error { _, err := s.Stats(ctx, time.Time{}); return err }(),
 		"AuditLog":      func() error { _, err := s.AuditLog(ctx, 10); return err }(),
 		"Ping":          s.Ping(ctx),
+		"Writable":      s.Writable(ctx),
 	} {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s with a canceled context: err = %v, want context.Canceled", name, err)
@@ -522,5 +524,38 @@ func testClosed(t *testing.T, open opener) {
 	}
 	if _, _, err := s.Gaps(ctx, 1, 10); err == nil {
 		t.Error("Gaps after Close succeeded")
+	}
+}
+
+// testWritable: a working store is writable, the probe changes no data and
+// leaves the store usable after a restart, and a closed store is not
+// writable. Each implementation tests a full or read-only disk itself.
+func testWritable(t *testing.T, open opener) {
+	ctx := context.Background()
+	s := open(t)
+	if err := s.CountFeedback(ctx, "condoms", true, Day("2025-01-01")); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.Stats(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := s.Writable(ctx); err != nil {
+			t.Fatalf("Writable on a working store: %v", err)
+		}
+	}
+	mustClose(t, s)
+	s = open(t)
+	after, err := s.Stats(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("Writable changed the data: stats %+v, want %+v", after, before)
+	}
+	mustClose(t, s)
+	if err := s.Writable(ctx); err == nil {
+		t.Error("Writable after Close succeeded")
 	}
 }
