@@ -148,7 +148,8 @@ func (m *Moderation) Handle(i *discordgo.Interaction) (*discordgo.InteractionRes
 		if !m.isModerator(i) {
 			return message(refusal), nil, true
 		}
-		return m.save(i), nil, true
+		resp, after := m.later(i, func() *discordgo.InteractionResponse { return m.save(i) })
+		return resp, after, true
 	case discordgo.InteractionMessageComponent:
 		id := i.MessageComponentData().CustomID
 		switch {
@@ -202,6 +203,42 @@ func text(format string, args ...any) *discordgo.InteractionResponse {
 	return message(&discordgo.InteractionResponseData{Content: truncate(fmt.Sprintf(format, args...), limitContent)})
 }
 
+// later answers at once with a deferred response (type 5: Discord shows
+// the moderator alone that the bot is thinking) and does work once that is
+// sent, delivering its result as a follow-up: a save or a reload of a large
+// corpus takes longer than the 3 seconds Discord waits for an answer.
+// Without a REST session to send follow-ups with, work is done first and
+// its result is the answer.
+func (m *Moderation) later(i *discordgo.Interaction, work func() *discordgo.InteractionResponse) (*discordgo.InteractionResponse, func()) {
+	if m.REST == nil {
+		return work(), nil
+	}
+	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
+	return deferred, func() {
+		data := m.safely(work).Data
+		_, err := m.REST.FollowupMessageCreate(i, false, &discordgo.WebhookParams{
+			Content: data.Content, Components: data.Components, Embeds: data.Embeds,
+			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
+		})
+		if err != nil {
+			m.log().Error("moderation follow-up failed", slog.String(bot.LogEvent, "moderation-followup"), slog.String(bot.LogError, restErrorKind(err)))
+		}
+	}
+}
+
+// safely runs work after the response was sent, where no handler recovers:
+// a panic becomes a log line and an apology.
+func (m *Moderation) safely(work func() *discordgo.InteractionResponse) (resp *discordgo.InteractionResponse) {
+	defer func() {
+		if v := recover(); v != nil {
+			m.log().Error("moderation handler panicked", slog.String(bot.LogEvent, "moderation"), slog.String(bot.LogError, fmt.Sprintf("%T", v)))
+			resp = text("Something went wrong on the bot's side. Check with /faq show whether your change was made.")
+		}
+	}()
+	return work()
+}
+
 const readOnly = "This bot serves its built-in corpus, which is read-only. Start it with `--corpus DIR` (see `confidant corpus export`) to edit answers."
 
 func (m *Moderation) command(i *discordgo.Interaction) (*discordgo.InteractionResponse, func()) {
@@ -241,7 +278,8 @@ func (m *Moderation) command(i *discordgo.Interaction) (*discordgo.InteractionRe
 		if m.Dir == nil {
 			return text(readOnly), nil
 		}
-		return m.retireRestore(i, path, optString(opts, "id")), nil
+		id := optString(opts, "id")
+		return m.later(i, func() *discordgo.InteractionResponse { return m.retireRestore(i, path, id) })
 	case "gaps list":
 		return m.gaps(optInt(opts, "page", 1)), nil
 	case "gaps dismiss":
@@ -252,7 +290,7 @@ func (m *Moderation) command(i *discordgo.Interaction) (*discordgo.InteractionRe
 		if !m.allowReload(UserID(i)) {
 			return text(reloadLimited), nil
 		}
-		return m.reload(), nil
+		return m.later(i, m.reload)
 	}
 	return text("Unknown /faq command."), nil
 }

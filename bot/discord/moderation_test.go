@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ type modFixture struct {
 	tally *bot.Tally
 	r     *bot.Responder
 	seq   int
+	// slow delays every reload, to stand for a large corpus.
+	slow atomic.Int64
 }
 
 func startModeratedBot(t *testing.T) *modFixture {
@@ -52,23 +55,53 @@ func startModeratedBot(t *testing.T) *modFixture {
 		m.tally = &bot.Tally{Recorder: db}
 		ix := d.Interactions()
 		ix.Tally = m.tally
-		ix.Moderation = &discord.Moderation{Responder: r, Dir: corpusDir, Reload: rl.Reload, Store: db, Guilds: []string{"42"}, ModeratorRole: "role-mod", REST: d.Session()}
+		reload := func() (knowledge.Report, error) {
+			time.Sleep(time.Duration(m.slow.Load()))
+			return rl.Reload()
+		}
+		ix.Moderation = &discord.Moderation{Responder: r, Dir: corpusDir, Reload: reload, Store: db, Guilds: []string{"42"}, ModeratorRole: "role-mod", REST: d.Session()}
 	})
 	return m
 }
 
-// interact dispatches one interaction and returns the callback body.
+// interact dispatches one interaction and returns the callback body, or
+// for a deferred response (type 5) the follow-up that brings the result,
+// as {"type": 5, "deferred": callback, "data": follow-up}.
 func (m *modFixture) interact(t *testing.T, d map[string]any) map[string]any {
 	t.Helper()
+	id := m.dispatch(d)
+	body := m.callback(t, id)
+	if typ, _ := body["type"].(float64); typ == 5 {
+		return map[string]any{"type": 5.0, "deferred": body, "data": m.followUp(t, id)}
+	}
+	return body
+}
+
+// dispatch sends one interaction and returns its id.
+func (m *modFixture) dispatch(d map[string]any) string {
 	m.seq++
 	id := fmt.Sprintf("mi-%d", m.seq)
-	d["id"], d["application_id"], d["token"], d["version"] = id, "900", "tok", 1
+	d["id"], d["application_id"], d["token"], d["version"] = id, "900", "tok-"+id, 1
 	if _, ok := d["channel_id"]; !ok {
 		d["channel_id"] = "mod-chan"
 	}
 	m.f.dispatch("INTERACTION_CREATE", d)
+	return id
+}
+
+// callback waits for the response to interaction id.
+func (m *modFixture) callback(t *testing.T, id string) map[string]any {
+	t.Helper()
 	bottest.WaitFor(t, "callback "+id, func() bool { return len(m.f.sent(http.MethodPost, "/interactions/"+id+"/")) == 1 })
 	return m.f.sent(http.MethodPost, "/interactions/"+id+"/")[0].Body
+}
+
+// followUp waits for the first follow-up message of interaction id.
+func (m *modFixture) followUp(t *testing.T, id string) map[string]any {
+	t.Helper()
+	path := "/webhooks/900/tok-" + id
+	bottest.WaitFor(t, "follow-up "+id, func() bool { return len(m.f.sent(http.MethodPost, path)) >= 1 })
+	return m.f.sent(http.MethodPost, path)[0].Body
 }
 
 func member(userID, permissions string, roles ...string) map[string]any {
@@ -349,6 +382,39 @@ func TestModeration(t *testing.T) {
 		}
 		if c := content(m.interact(t, faq(roleModerator, []string{"reload"}, nil))); !strings.Contains(c, "Reloaded") {
 			t.Errorf("another moderator's reload: %q, want Reloaded", c)
+		}
+	})
+
+	t.Run("saves and reloads answer at once and send the result after", func(t *testing.T) {
+		// Each reload takes 4 s, as on a large corpus: longer than the 3 s
+		// Discord waits for an answer.
+		m.slow.Store(int64(4 * time.Second))
+		defer m.slow.Store(0)
+		deferred := func(what string, d map[string]any, want string) {
+			t.Helper()
+			start := time.Now()
+			id := m.dispatch(d)
+			body := m.callback(t, id)
+			took := time.Since(start)
+			data, _ := body["data"].(map[string]any)
+			if typ, _ := body["type"].(float64); typ != 5 || data["flags"] != 64.0 {
+				t.Errorf("%s: response %v, want a deferred ephemeral response (type 5, flags 64)", what, body)
+			}
+			if took > 2*time.Second {
+				t.Errorf("%s: answered after %v, want well within Discord's 3 s", what, took)
+			}
+			if c, _ := m.followUp(t, id)["content"].(string); !strings.Contains(c, want) {
+				t.Errorf("%s: follow-up %q, want %q", what, c, want)
+			}
+		}
+		mod3 := member("mod3", "32")
+		deferred("/faq reload", faq(mod3, []string{"reload"}, nil), "Reloaded")
+		body := m.interact(t, faq(mod3, []string{"edit"}, map[string]any{"id": "vaginismus"}))
+		inputs := modalInputs(t, body)
+		inputs["title"] = "Deferred: why does my body tense up?"
+		deferred("edit form", modal(mod3, body["data"].(map[string]any)["custom_id"].(string), inputs), "Saved")
+		if e, _ := m.r.Library().Corpus.Entry("vaginismus"); e.Title != inputs["title"] {
+			t.Errorf("served title %q after the deferred save, want %q", e.Title, inputs["title"])
 		}
 	})
 
