@@ -103,11 +103,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stderr, mainUsage)
 		return usageError{fmt.Sprintf("unknown command %q", name)}
 	}
-	return cmd(ctx, args[1:], s, getenv)
+	err := cmd(ctx, args[1:], s, getenv)
+	if errors.Is(err, errFlagHelp) {
+		return nil // the usage asked for is printed: that is success, not an error to report
+	}
+	return err
 }
 
+const versionUsage = `Usage: confidant version
+
+Print the version of this program.
+
+`
+
 func runVersion(_ context.Context, args []string, s stdio, _ env) error {
-	if len(args) > 0 {
+	fs := newFlagSet("version", versionUsage, s)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
 		return usageError{"version takes no arguments"}
 	}
 	fmt.Fprintln(s.out, "confidant", version)
@@ -156,6 +171,11 @@ func newResponder(dir string, log *slog.Logger) (*bot.Responder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
+	return responderFor(c, log)
+}
+
+// responderFor indexes a loaded corpus.
+func responderFor(c *knowledge.Corpus, log *slog.Logger) (*bot.Responder, error) {
 	lib, err := bot.NewLibrary(c, index.DefaultOptions())
 	if err != nil {
 		return nil, err

@@ -90,10 +90,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 			gatewaySet = true
 		}
 	})
-	log, err := newLogger(s, *level, *format)
-	if err != nil {
-		return usageError{err.Error()}
-	}
+	log, logErr := newLogger(s, *level, *format)
 	cfg := serveConfig{
 		discord: discord.DiscordConfig{
 			Token:   getenv("DISCORD_TOKEN"),
@@ -107,10 +104,18 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if *httpAddr != "" && !gatewaySet {
 		cfg.gateway = false
 	}
-	if err := cfg.validate(); err != nil {
+	// Every problem at once: the settings, the log options and the corpus.
+	corpus, _, corpusErr := loadCorpus(*dir)
+	if corpusErr != nil {
+		corpusErr = fmt.Errorf("corpus: %w", corpusErr)
+	}
+	if err := errors.Join(logErr, cfg.validate(), corpusErr); err != nil {
+		if logErr != nil {
+			return usageError{"configuration:\n" + err.Error()} // a bad flag value: exit 2
+		}
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	r, err := newResponder(*dir, log)
+	r, err := responderFor(corpus, log)
 	if err != nil {
 		return err
 	}
