@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build: a static binary with the corpus embedded. .ci/run builds with the
 # same flags, since CI has no container engine.
-FROM golang:1.26 AS build
+FROM golang:1.26.10 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 # The patched discordgo (third_party/discordgo, see its NOTES) is a replace
