@@ -88,19 +88,37 @@ func (rl *Reloader) run(req *reload) {
 }
 
 func (rl *Reloader) reload() (knowledge.Report, error) {
+	// Read under the folder's lock, shared: a change (knowledge.Dir, in
+	// this process or another) holds it until all its files are written,
+	// so a reload never sees half of one. The index is built after.
+	unlock, err := knowledge.ReadLock(rl.Dir)
+	if err != nil {
+		rl.Metrics.CorpusLoaded(0, "error")
+		return knowledge.Report{}, fmt.Errorf("reload: %w", err)
+	}
 	// The fingerprint is taken before the load: a change made in between
-	// is then seen as a change by the next reload, never missed.
+	// (by hand, without the lock) is then seen by the next reload.
 	fp, fpErr := knowledge.Fingerprint(rl.Dir)
 	rl.mu.Lock()
 	if fpErr == nil && fp == rl.seen {
 		report, err := rl.seenReport, rl.seenErr
 		rl.last, rl.lastOK = time.Now(), err == nil
 		rl.mu.Unlock()
+		unlock()
 		rl.Metrics.CorpusLoaded(0, "unchanged")
 		return report, err
 	}
 	rl.mu.Unlock()
-	report, decided, err := rl.load()
+	c, report, err := knowledge.LoadDir(rl.Dir)
+	unlock()
+	decided := true
+	if err != nil {
+		rl.Metrics.CorpusLoaded(0, "invalid")
+		rl.log().Error("reload refused: the corpus is not valid; still serving the previous one",
+			slog.String(LogEvent, "reload-failed"), slog.Int("errors", report.Errors()))
+	} else {
+		decided, err = rl.serve(c)
+	}
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 	rl.last, rl.lastOK = time.Now(), err == nil
@@ -111,33 +129,26 @@ func (rl *Reloader) reload() (knowledge.Report, error) {
 	return report, err
 }
 
-// load loads, checks and serves the directory. decided is false when the
-// failure may pass on its own (building the index), so that the same files
-// are tried again.
-func (rl *Reloader) load() (report knowledge.Report, decided bool, err error) {
-	c, report, err := knowledge.LoadDir(rl.Dir)
-	if err != nil {
-		rl.Metrics.CorpusLoaded(0, "invalid")
-		rl.log().Error("reload refused: the corpus is not valid; still serving the previous one",
-			slog.String(LogEvent, "reload-failed"), slog.Int("errors", report.Errors()))
-		return report, true, err
-	}
+// serve indexes and checks a loaded corpus and serves it. decided is false
+// when the failure may pass on its own (building the index), so that the
+// same files are tried again.
+func (rl *Reloader) serve(c *knowledge.Corpus) (decided bool, err error) {
 	lib, err := NewLibrary(c, rl.Options)
 	if err != nil {
 		rl.Metrics.CorpusLoaded(0, "error")
-		return report, false, fmt.Errorf("reload: %w", err)
+		return false, fmt.Errorf("reload: %w", err)
 	}
 	if err := safety.CheckCanaries(lib.Triage); err != nil {
 		rl.Metrics.CorpusLoaded(0, "invalid")
 		lib.Index.Close()
 		rl.log().Error("reload refused: crisis canaries fail; still serving the previous one", slog.String(LogEvent, "reload-canaries"))
-		return report, true, fmt.Errorf("reload refused: %w", err)
+		return true, fmt.Errorf("reload refused: %w", err)
 	}
 	old := rl.Responder.Swap(lib)
 	rl.Metrics.CorpusLoaded(len(c.Entries), "ok")
 	rl.log().Info("corpus reloaded", slog.String(LogEvent, "reloaded"), slog.Int("entries", len(c.Entries)))
 	libraryHolds.retire(rl.Responder, old)
-	return report, true, nil
+	return true, nil
 }
 
 // LastReload is when the last reload ran and whether it succeeded.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/confidant-bot/confidant/bot/bottest"
 	"github.com/confidant-bot/confidant/bot/metrics"
+	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
@@ -372,5 +374,61 @@ func TestReloadSkipsUnchanged(t *testing.T) {
 	}
 	if got, want := reloadCount(t, rl.Metrics, "ok"), 2; got != want {
 		t.Errorf("%d indexes built, want %d (first reload, then after the fix)", got, want)
+	}
+}
+
+// TestReloadNeverSeesHalfAChange: reloads while a moderator retires and
+// restores an entry again and again are never refused and never serve a
+// folder caught between two files of one change (the entry served but in
+// no theme, or a theme listing a missing entry).
+func TestReloadNeverSeesHalfAChange(t *testing.T) {
+	dir := knowledgetest.CopyDefault(t)
+	rl := bottest.NewReloader(t, dir)
+	d, err := knowledge.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "fantasies"
+	stop := make(chan struct{})
+	changes := make(chan error, 1)
+	go func() {
+		var err error
+		defer func() { changes <- err }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err = d.Retire(id); err != nil {
+				return
+			}
+			if err = d.Restore(id); err != nil {
+				return
+			}
+		}
+	}()
+	n := 12
+	if raceEnabled {
+		n = 5
+	}
+	for i := range n {
+		if _, err := rl.Reload(); err != nil {
+			t.Errorf("reload %d during retire/restore: %v", i, err)
+			continue
+		}
+		c := rl.Responder.Library().Corpus
+		_, served := c.Entry(id)
+		listed := false
+		for _, th := range c.Themes {
+			listed = listed || slices.Contains(th.Entries, id)
+		}
+		if served != listed {
+			t.Errorf("reload %d served %s: %v, listed in a theme: %v; want both or neither", i, id, served, listed)
+		}
+	}
+	close(stop)
+	if err := <-changes; err != nil {
+		t.Fatalf("retire/restore: %v", err)
 	}
 }

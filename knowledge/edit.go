@@ -48,31 +48,65 @@ type Dir struct {
 	mu   sync.Mutex
 }
 
-// OpenDir opens the corpus directory path, which must load.
+// OpenDir opens the corpus directory path, which must load. It first
+// puts back a change that a crash interrupted (see journalFile) and removes
+// the temporary files of writes that a kill cut short.
 func OpenDir(path string) (*Dir, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("corpus directory: %w", err)
 	}
-	if _, _, err := LoadDir(abs); err != nil {
-		return nil, fmt.Errorf("load corpus: %w", err)
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		if err == nil {
+			err = fmt.Errorf("%s is not a directory", abs)
+		}
+		return nil, fmt.Errorf("corpus directory: %w", err)
 	}
 	d := &Dir{path: abs}
-	// Create the lock file now, so that it is part of the folder from the
-	// start rather than appearing with the first change.
+	// Taking the lock also creates the lock file, so that it is part of
+	// the folder from the start rather than appearing with a change.
 	unlock, err := d.lock()
 	if err != nil {
 		return nil, err
 	}
+	err = d.recoverJournal()
+	if err == nil {
+		d.removeStaleTemps(time.Now())
+	}
 	unlock()
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := LoadDir(abs); err != nil {
+		return nil, fmt.Errorf("load corpus: %w", err)
+	}
 	return d, nil
+}
+
+// begin takes the folder's lock for a change and puts back a change that
+// a crash interrupted.
+func (d *Dir) begin() (unlock func(), err error) {
+	unlock, err = d.lock()
+	if err != nil {
+		return nil, err
+	}
+	if err := d.recoverJournal(); err != nil {
+		unlock()
+		return nil, err
+	}
+	return unlock, nil
 }
 
 // Path is the absolute path of the directory.
 func (d *Dir) Path() string { return d.path }
 
-func (d *Dir) active(id string) string  { return filepath.Join(d.path, EntriesDir, id+".md") }
-func (d *Dir) retired(id string) string { return filepath.Join(d.path, RetiredDir, id+".md") }
+// activeFile and retiredFile are where entry id lives, relative to the
+// directory.
+func activeFile(id string) string  { return filepath.Join(EntriesDir, id+".md") }
+func retiredFile(id string) string { return filepath.Join(RetiredDir, id+".md") }
+
+func (d *Dir) active(id string) string  { return filepath.Join(d.path, activeFile(id)) }
+func (d *Dir) retired(id string) string { return filepath.Join(d.path, retiredFile(id)) }
 
 // Version identifies the current content of entry id: give it back to Edit
 // to detect a change made in between.
@@ -101,7 +135,7 @@ func version(data []byte) string {
 func (d *Dir) Add(dr Draft, now time.Time) (Report, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	unlock, err := d.lock()
+	unlock, err := d.begin()
 	if err != nil {
 		return Report{}, fmt.Errorf("add: %w", err)
 	}
@@ -123,11 +157,11 @@ func (d *Dir) Add(dr Draft, now time.Time) (Report, error) {
 	if r.Errors() > 0 {
 		return r, &ValidationError{Report: r}
 	}
-	var t undoLog
-	if err := t.write(d.active(id), dr.Render(now)); err != nil {
-		return r, fmt.Errorf("add %s: %w", id, err)
+	t := d.newUndo()
+	if err := t.write(activeFile(id), dr.Render(now)); err != nil {
+		return r, d.undo(t, fmt.Errorf("add %s: %w", id, err))
 	}
-	if lr, err := d.checkLoads(&t); err != nil {
+	if lr, err := d.checkLoads(t); err != nil {
 		return lr, err
 	}
 	return r, nil
@@ -141,7 +175,7 @@ func (d *Dir) Add(dr Draft, now time.Time) (Report, error) {
 func (d *Dir) Edit(dr Draft, baseVersion string, now time.Time) (Report, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	unlock, err := d.lock()
+	unlock, err := d.begin()
 	if err != nil {
 		return Report{}, fmt.Errorf("edit: %w", err)
 	}
@@ -164,11 +198,11 @@ func (d *Dir) Edit(dr Draft, baseVersion string, now time.Time) (Report, error) 
 	if r.Errors() > 0 {
 		return r, &ValidationError{Report: r}
 	}
-	var t undoLog
-	if err := t.write(d.active(id), dr.Render(now)); err != nil {
-		return r, fmt.Errorf("edit %s: %w", id, err)
+	t := d.newUndo()
+	if err := t.write(activeFile(id), dr.Render(now)); err != nil {
+		return r, d.undo(t, fmt.Errorf("edit %s: %w", id, err))
 	}
-	if lr, err := d.checkLoads(&t); err != nil {
+	if lr, err := d.checkLoads(t); err != nil {
 		return lr, err
 	}
 	return r, nil
@@ -180,7 +214,7 @@ func (d *Dir) Edit(dr Draft, baseVersion string, now time.Time) (Report, error) 
 func (d *Dir) Retire(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	unlock, err := d.lock()
+	unlock, err := d.begin()
 	if err != nil {
 		return fmt.Errorf("retire: %w", err)
 	}
@@ -201,20 +235,20 @@ func (d *Dir) Retire(id string) error {
 	if exists(d.retired(id)) {
 		return fmt.Errorf("retire %s: %s already holds an entry with that id", id, RetiredDir)
 	}
-	var t undoLog
-	if err := d.retireFromThemes(&t, id); err != nil {
-		_ = t.rollback()
-		return fmt.Errorf("retire %s: %w", id, err)
+	// Every step leaves a folder that loads: the entry leaves themes.yaml
+	// (remembered in retired/themes.yaml) before its file moves, so it is
+	// never listed without existing.
+	t := d.newUndo()
+	if err := d.retireFromThemes(t, id); err != nil {
+		return d.undo(t, fmt.Errorf("retire %s: %w", id, err))
 	}
 	if err := os.MkdirAll(filepath.Join(d.path, RetiredDir), 0o755); err != nil {
-		_ = t.rollback()
-		return fmt.Errorf("retire %s: %w", id, err)
+		return d.undo(t, fmt.Errorf("retire %s: %w", id, err))
 	}
-	if err := t.rename(d.active(id), d.retired(id)); err != nil {
-		_ = t.rollback()
-		return fmt.Errorf("retire %s: %w", id, err)
+	if err := t.rename(activeFile(id), retiredFile(id)); err != nil {
+		return d.undo(t, fmt.Errorf("retire %s: %w", id, err))
 	}
-	_, err = d.checkLoads(&t)
+	_, err = d.checkLoads(t)
 	return err
 }
 
@@ -223,7 +257,7 @@ func (d *Dir) Retire(id string) error {
 func (d *Dir) Restore(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	unlock, err := d.lock()
+	unlock, err := d.begin()
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
@@ -234,31 +268,38 @@ func (d *Dir) Restore(id string) error {
 	if exists(d.active(id)) {
 		return fmt.Errorf("restore %s: %w", id, ErrExists)
 	}
-	var t undoLog
-	if err := d.restoreToThemes(&t, id); err != nil {
-		_ = t.rollback()
-		return fmt.Errorf("restore %s: %w", id, err)
+	// Every step leaves a folder that loads: the file moves back before
+	// themes.yaml lists it again.
+	t := d.newUndo()
+	if err := t.rename(retiredFile(id), activeFile(id)); err != nil {
+		return d.undo(t, fmt.Errorf("restore %s: %w", id, err))
 	}
-	if err := t.rename(d.retired(id), d.active(id)); err != nil {
-		_ = t.rollback()
-		return fmt.Errorf("restore %s: %w", id, err)
+	if err := d.restoreToThemes(t, id); err != nil {
+		return d.undo(t, fmt.Errorf("restore %s: %w", id, err))
 	}
-	_, err = d.checkLoads(&t)
+	_, err = d.checkLoads(t)
 	return err
 }
 
 // checkLoads loads the directory after a change and undoes the change when
-// it does not load.
+// it does not load; otherwise the change is complete.
 func (d *Dir) checkLoads(t *undoLog) (Report, error) {
 	_, r, err := LoadDir(d.path)
-	if err == nil {
-		return r, nil
+	if err != nil {
+		return r, d.undo(t, fmt.Errorf("the corpus would not load, so the change was undone: %w", err))
 	}
-	err = fmt.Errorf("the corpus would not load, so the change was undone: %w", err)
+	if err := t.commit(); err != nil {
+		return r, fmt.Errorf("finish the change: %w", err)
+	}
+	return r, nil
+}
+
+// undo puts back what t changed, and returns err with any failure to.
+func (d *Dir) undo(t *undoLog, err error) error {
 	if uerr := t.rollback(); uerr != nil {
 		err = errors.Join(err, fmt.Errorf("undo: %w", uerr))
 	}
-	return r, err
+	return err
 }
 
 // triageNeeds reports whether the triage shows entry id for a crisis or

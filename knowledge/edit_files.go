@@ -3,11 +3,14 @@ package knowledge
 // File writes that can be undone, and atomic replacement of one file.
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"time"
 )
 
 func exists(name string) bool {
@@ -15,66 +18,204 @@ func exists(name string) bool {
 	return err == nil
 }
 
-// undoLog remembers how to undo each file change of one operation.
-type undoLog struct{ steps []func() error }
+// stepDone, when set (by tests), is called after each file change of an
+// operation (the journal's included), to stop the process there as a
+// crash would.
+var stepDone func()
 
-// write replaces name atomically with data.
-func (t *undoLog) write(name string, data []byte) error {
-	old, err := os.ReadFile(name)
+func afterStep() {
+	if stepDone != nil {
+		stepDone()
+	}
+}
+
+// journalFile, in the corpus directory, says how to undo the file changes
+// of the operation in progress. It is written before each change and
+// removed once the operation is complete, so after a crash the next Dir to
+// open the folder, or the next change, puts the folder back as it was
+// before the operation: a moderator is told "done" only after the journal
+// is gone.
+const journalFile = ".confidant-journal.json"
+
+// undoStep is how to undo one file change. Undoing is safe whether or not
+// the change itself happened.
+type undoStep struct {
+	// Op is "write" (put Old back, or remove the file when it did not
+	// exist) or "rename" (move To back to From).
+	Op      string `json:"op"`
+	Path    string `json:"path,omitempty"`
+	Old     []byte `json:"old,omitempty"`
+	Existed bool   `json:"existed,omitempty"`
+	From    string `json:"from,omitempty"`
+	To      string `json:"to,omitempty"`
+}
+
+// undoLog records, in memory and in the journal, how to undo each file
+// change of one operation. Paths are relative to the corpus directory.
+type undoLog struct {
+	dir   string
+	steps []undoStep
+}
+
+func (d *Dir) newUndo() *undoLog { return &undoLog{dir: d.path} }
+
+func (t *undoLog) abs(rel string) string { return filepath.Join(t.dir, rel) }
+
+// record adds step to the journal before its change is made.
+func (t *undoLog) record(step undoStep) error {
+	t.steps = append(t.steps, step)
+	data, err := json.Marshal(t.steps)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(t.abs(journalFile), data); err != nil {
+		t.steps = t.steps[:len(t.steps)-1]
+		return fmt.Errorf("write the journal: %w", err)
+	}
+	afterStep()
+	return nil
+}
+
+// write replaces the file rel atomically with data.
+func (t *undoLog) write(rel string, data []byte) error {
+	old, err := os.ReadFile(t.abs(rel))
 	existed := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if err := writeFileAtomic(name, data); err != nil {
+	if err := t.record(undoStep{Op: "write", Path: rel, Old: old, Existed: existed}); err != nil {
 		return err
 	}
-	t.steps = append(t.steps, func() error {
-		if existed {
-			return writeFileAtomic(name, old)
-		}
-		return os.Remove(name)
-	})
+	if err := writeFileAtomic(t.abs(rel), data); err != nil {
+		return err
+	}
+	afterStep()
 	return nil
 }
 
-// remove deletes name if it exists.
-func (t *undoLog) remove(name string) error {
-	old, err := os.ReadFile(name)
+// remove deletes the file rel if it exists.
+func (t *undoLog) remove(rel string) error {
+	old, err := os.ReadFile(t.abs(rel))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(name); err != nil {
+	if err := t.record(undoStep{Op: "write", Path: rel, Old: old, Existed: true}); err != nil {
 		return err
 	}
-	t.steps = append(t.steps, func() error { return writeFileAtomic(name, old) })
+	if err := os.Remove(t.abs(rel)); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(t.abs(rel)))
+	afterStep()
 	return nil
 }
 
 // rename moves from to to, which must not exist.
 func (t *undoLog) rename(from, to string) error {
-	if exists(to) {
+	if exists(t.abs(to)) {
 		return fmt.Errorf("%s already exists", to)
 	}
-	if err := os.Rename(from, to); err != nil {
+	if err := t.record(undoStep{Op: "rename", From: from, To: to}); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(from))
-	syncDir(filepath.Dir(to))
-	t.steps = append(t.steps, func() error { return os.Rename(to, from) })
+	if err := os.Rename(t.abs(from), t.abs(to)); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(t.abs(from)))
+	syncDir(filepath.Dir(t.abs(to)))
+	afterStep()
 	return nil
 }
 
-// rollback undoes the changes, last first.
+// rollback undoes the changes, last first, then drops the journal.
 func (t *undoLog) rollback() error {
 	var errs []error
 	for i := len(t.steps) - 1; i >= 0; i-- {
-		errs = append(errs, t.steps[i]())
+		errs = append(errs, t.undo(t.steps[i]))
 	}
+	if err := errors.Join(errs...); err != nil {
+		return err // keep the journal: the next change tries again
+	}
+	return t.commit()
+}
+
+func (t *undoLog) undo(s undoStep) error {
+	switch s.Op {
+	case "write":
+		if s.Existed {
+			return writeFileAtomic(t.abs(s.Path), s.Old)
+		}
+		if err := os.Remove(t.abs(s.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	case "rename":
+		if exists(t.abs(s.To)) && !exists(t.abs(s.From)) {
+			return os.Rename(t.abs(s.To), t.abs(s.From))
+		}
+		return nil
+	}
+	return fmt.Errorf("journal: unknown step %q", s.Op)
+}
+
+// commit ends the operation: its changes stay.
+func (t *undoLog) commit() error {
 	t.steps = nil
-	return errors.Join(errs...)
+	if err := os.Remove(t.abs(journalFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	syncDir(t.dir)
+	return nil
+}
+
+// recoverJournal undoes an operation that a crash interrupted, if any.
+// The caller holds the folder's lock.
+func (d *Dir) recoverJournal() error {
+	data, err := os.ReadFile(filepath.Join(d.path, journalFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the journal: %w", err)
+	}
+	t := d.newUndo()
+	if err := json.Unmarshal(data, &t.steps); err != nil {
+		return fmt.Errorf("read the journal %s: %w", journalFile, err)
+	}
+	if err := t.rollback(); err != nil {
+		return fmt.Errorf("undo the change a crash interrupted: %w", err)
+	}
+	return nil
+}
+
+// staleTemp matches the temporary files of writeFileAtomic.
+var staleTemp = regexp.MustCompile(`^\..+\.[0-9]+\.tmp$`)
+
+// staleAfter is how old a temporary file must be to be removed: one that a
+// process of an older version, which does not lock, may still be writing
+// is younger.
+const staleAfter = time.Minute
+
+// removeStaleTemps removes temporary files that a killed write left
+// behind. The caller holds the folder's lock.
+func (d *Dir) removeStaleTemps(now time.Time) {
+	for _, sub := range []string{".", EntriesDir, RetiredDir} {
+		des, err := os.ReadDir(filepath.Join(d.path, sub))
+		if err != nil {
+			continue
+		}
+		for _, de := range des {
+			if !de.Type().IsRegular() || !staleTemp.MatchString(de.Name()) {
+				continue
+			}
+			if info, err := de.Info(); err == nil && now.Sub(info.ModTime()) > staleAfter {
+				_ = os.Remove(filepath.Join(d.path, sub, de.Name()))
+			}
+		}
+	}
 }
 
 // writeFileAtomic writes data to a temporary file in name's directory,

@@ -14,7 +14,8 @@ import (
 // change (Dir) holds it exclusively from its version check to its last
 // write, and a load (ReadLock) holds it shared, so that two processes
 // sharing the folder never both save over the same version and a load never
-// sees a change half made. Its content is irrelevant; keep it out of git.
+// sees a change half made. Its content is irrelevant; keep it (and
+// .confidant.queue) out of git.
 const LockFile = ".confidant.lock"
 
 // ErrBusy means the corpus directory stayed locked by another change for
@@ -38,30 +39,63 @@ func (d *Dir) lock() (unlock func(), err error) {
 	return lockDir(d.path, true)
 }
 
+// queueFile is locked, exclusively and briefly, by whoever waits for
+// LockFile: the holder of LockFile must queue there too before taking it
+// again, so a change made again and again cannot starve a load (or the
+// other way round).
+const queueFile = ".confidant.queue"
+
 func lockDir(dir string, exclusive bool) (func(), error) {
-	name := filepath.Join(dir, LockFile)
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil && !exclusive {
-		if f, err = os.Open(name); err != nil {
-			return func() {}, nil // nothing can write here either
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock the corpus folder: %w", err)
+	lock, err := openLockFile(filepath.Join(dir, LockFile), exclusive)
+	if lock == nil {
+		return func() {}, err
 	}
 	deadline := time.Now().Add(lockWait)
+	queue, _ := openLockFile(filepath.Join(dir, queueFile), false)
+	if queue != nil {
+		defer queue.Close()
+		if err := waitLock(queue, true, deadline); err != nil {
+			lock.Close()
+			return nil, err
+		}
+		defer unlockFile(queue)
+	}
+	if err := waitLock(lock, exclusive, deadline); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return func() { unlockFile(lock); lock.Close() }, nil
+}
+
+// openLockFile opens (creating) a lock file. A load may go without: it
+// gets nil and no error when the file cannot be created, as in a read-only
+// folder that no one can change either.
+func openLockFile(name string, required bool) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	if err == nil {
+		return f, nil
+	}
+	if f, err2 := os.Open(name); err2 == nil {
+		return f, nil
+	}
+	if !required {
+		return nil, nil
+	}
+	return nil, fmt.Errorf("lock the corpus folder: %w", err)
+}
+
+// waitLock takes the flock on f, trying until deadline.
+func waitLock(f *os.File, exclusive bool, deadline time.Time) error {
 	for wait := time.Millisecond; ; wait = min(2*wait, 20*time.Millisecond) {
 		ok, err := tryLock(f, exclusive)
 		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("lock the corpus folder: %w", err)
+			return fmt.Errorf("lock the corpus folder: %w", err)
 		}
 		if ok {
-			return func() { unlockFile(f); f.Close() }, nil
+			return nil
 		}
 		if time.Now().After(deadline) {
-			f.Close()
-			return nil, ErrBusy
+			return ErrBusy
 		}
 		time.Sleep(wait)
 	}

@@ -153,3 +153,44 @@ func TestHelperEditProcess(t *testing.T) {
 		t.Fatalf("edit: %v", err)
 	}
 }
+
+// TestOpenDirRemovesStaleTemporaryFiles: temporary files a killed write
+// left behind are removed when the folder is opened; a fresh one (another
+// process may be writing it) and other files stay.
+func TestOpenDirRemovesStaleTemporaryFiles(t *testing.T) {
+	path := mustExport(t)
+	old := time.Now().Add(-2 * time.Minute)
+	files := map[string]bool{ // name: kept
+		"faq/.kink.md.123456.tmp":          false,
+		".themes.yaml.42.tmp":              false,
+		"faq/.vaginismus.md.777.tmp":       true, // fresh
+		"faq/notes.tmp":                    true, // not one of ours
+		".gitignore":                       true,
+		"retired/.retired-entry.md.9.tmp":  false,
+		"retired/.themes.yaml.1234567.tmp": false,
+		"faq/.hidden-note.txt":             true,
+	}
+	for name, kept := range files {
+		p := filepath.Join(path, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if !kept || name == "faq/notes.tmp" {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := knowledge.OpenDir(path); err != nil {
+		t.Fatal(err)
+	}
+	for name, kept := range files {
+		_, err := os.Stat(filepath.Join(path, filepath.FromSlash(name)))
+		if got := err == nil; got != kept {
+			t.Errorf("%s: kept %v, want %v", name, got, kept)
+		}
+	}
+}

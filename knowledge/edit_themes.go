@@ -21,8 +21,7 @@ type themePlace struct {
 const retiredThemesHeader = "# Where retired entries were listed in themes.yaml, so that restoring one\n# puts it back. Written by Confidant.\n"
 
 func (d *Dir) retireFromThemes(t *undoLog, id string) error {
-	themesPath := filepath.Join(d.path, ThemesFile)
-	doc, err := readThemes(themesPath)
+	doc, err := readThemes(filepath.Join(d.path, ThemesFile))
 	if doc == nil || err != nil {
 		return err // no themes.yaml: the embedded one drops missing ids itself
 	}
@@ -56,9 +55,12 @@ func (d *Dir) retireFromThemes(t *undoLog, id string) error {
 	if err := d.writeRetiredThemes(t, record); err != nil {
 		return err
 	}
-	return t.write(themesPath, encodeYAML(doc))
+	return t.write(ThemesFile, encodeYAML(doc))
 }
 
+// restoreToThemes lists id again where it was, then forgets its place (the
+// entry is listed before the record of its place is dropped, so a crash in
+// between leaves a record that is merely unused).
 func (d *Dir) restoreToThemes(t *undoLog, id string) error {
 	record, err := readRetiredThemes(d.path)
 	if err != nil {
@@ -68,30 +70,31 @@ func (d *Dir) restoreToThemes(t *undoLog, id string) error {
 	if !ok {
 		return nil
 	}
-	delete(record, id)
-	if err := d.writeRetiredThemes(t, record); err != nil {
+	doc, err := readThemes(filepath.Join(d.path, ThemesFile))
+	if err != nil {
 		return err
 	}
-	themesPath := filepath.Join(d.path, ThemesFile)
-	doc, err := readThemes(themesPath)
-	if doc == nil || err != nil {
-		return err
-	}
-	// A theme renamed or filled up since is skipped: load then warns that
-	// the entry is in no theme.
-	for _, p := range places {
-		for _, theme := range themeNodes(doc) {
-			name, entries := themeFields(theme)
-			if name != p.Theme || entries == nil || len(entries.Content) >= MaxThemeEntries {
-				continue
+	if doc != nil {
+		// A theme renamed or filled up since is skipped: load then warns
+		// that the entry is in no theme.
+		for _, p := range places {
+			for _, theme := range themeNodes(doc) {
+				name, entries := themeFields(theme)
+				if name != p.Theme || entries == nil || len(entries.Content) >= MaxThemeEntries {
+					continue
+				}
+				pos := min(max(p.Position, 0), len(entries.Content))
+				item := &yaml.Node{Kind: yaml.ScalarNode, Value: id}
+				entries.Content = append(entries.Content[:pos], append([]*yaml.Node{item}, entries.Content[pos:]...)...)
+				break
 			}
-			pos := min(max(p.Position, 0), len(entries.Content))
-			item := &yaml.Node{Kind: yaml.ScalarNode, Value: id}
-			entries.Content = append(entries.Content[:pos], append([]*yaml.Node{item}, entries.Content[pos:]...)...)
-			break
+		}
+		if err := t.write(ThemesFile, encodeYAML(doc)); err != nil {
+			return err
 		}
 	}
-	return t.write(themesPath, encodeYAML(doc))
+	delete(record, id)
+	return d.writeRetiredThemes(t, record)
 }
 
 // readThemes parses themes.yaml keeping its comments and layout; it returns
@@ -156,11 +159,11 @@ func readRetiredThemes(dir string) (map[string][]themePlace, error) {
 
 // writeRetiredThemes writes the record, or removes it once empty.
 func (d *Dir) writeRetiredThemes(t *undoLog, record map[string][]themePlace) error {
-	name := filepath.Join(d.path, RetiredDir, retiredThemesFile)
+	name := filepath.Join(RetiredDir, retiredThemesFile)
 	if len(record) == 0 {
 		return t.remove(name)
 	}
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(d.path, RetiredDir), 0o755); err != nil {
 		return err
 	}
 	data, err := yaml.Marshal(record)
