@@ -18,7 +18,8 @@ import (
 )
 
 // Reloader rebuilds the served library from a corpus directory without a
-// restart: it loads and validates the whole directory, builds a complete new
+// restart: it loads and validates the whole directory (knowledge.LoadRoot:
+// nothing outside the folder is read), builds a complete new
 // index beside the old one and swaps it in atomically. Questions already
 // being answered finish on the old library, whose index is closed as soon
 // as they have (see Responder.Acquire). A corpus that fails validation is
@@ -109,7 +110,7 @@ func (rl *Reloader) reload() (knowledge.Report, error) {
 		return report, err
 	}
 	rl.mu.Unlock()
-	c, report, err := knowledge.LoadDir(rl.Dir)
+	c, report, err := knowledge.LoadRoot(rl.Dir)
 	unlock()
 	decided := true
 	if err != nil {

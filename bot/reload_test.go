@@ -432,3 +432,27 @@ func TestReloadNeverSeesHalfAChange(t *testing.T) {
 		t.Fatalf("retire/restore: %v", err)
 	}
 }
+
+// TestReloadRefusesLinkOut: an entry that is a symbolic link to a file
+// outside the corpus folder makes the reload fail; it is never served.
+func TestReloadRefusesLinkOut(t *testing.T) {
+	dir := knowledgetest.CopyDefault(t)
+	rl := bottest.NewReloader(t, dir)
+	b, err := os.ReadFile(filepath.Join(dir, "faq", "kink.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "outside.md")
+	if err := os.WriteFile(outside, []byte(strings.Replace(string(b), "id: kink", "id: outside", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "faq", "outside.md")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rl.Reload(); err == nil {
+		t.Error("a corpus with an entry linked from outside its folder was reloaded")
+	}
+	if _, ok := rl.Responder.Library().Corpus.Entry("outside"); ok {
+		t.Error("the entry outside the folder is served")
+	}
+}

@@ -63,38 +63,41 @@ func OpenDir(path string) (*Dir, error) {
 		return nil, fmt.Errorf("corpus directory: %w", err)
 	}
 	d := &Dir{path: abs}
-	// Taking the lock also creates the lock file, so that it is part of
-	// the folder from the start rather than appearing with a change.
-	unlock, err := d.lock()
+	// Beginning a change takes the lock, which creates the lock file (so
+	// that it is part of the folder from the start rather than appearing
+	// with a change), and undoes an interrupted change.
+	t, end, err := d.begin()
 	if err != nil {
 		return nil, err
 	}
-	err = d.recoverJournal()
-	if err == nil {
-		d.removeStaleTemps(time.Now())
-	}
-	unlock()
-	if err != nil {
-		return nil, err
-	}
-	if _, _, err := LoadDir(abs); err != nil {
+	removeStaleTemps(t.root, time.Now())
+	end()
+	if _, _, err := LoadRoot(abs); err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
 	return d, nil
 }
 
-// begin takes the folder's lock for a change and puts back a change that
-// a crash interrupted.
-func (d *Dir) begin() (unlock func(), err error) {
-	unlock, err = d.lock()
+// begin takes the folder's lock for a change, opens the folder as an
+// os.Root and puts back a change that a crash interrupted. Call end when
+// the change is over.
+func (d *Dir) begin() (t *undoLog, end func(), err error) {
+	unlock, err := d.lock()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := d.recoverJournal(); err != nil {
+	root, err := os.OpenRoot(d.path)
+	if err != nil {
 		unlock()
-		return nil, err
+		return nil, nil, fmt.Errorf("corpus directory: %w", err)
 	}
-	return unlock, nil
+	end = func() { root.Close(); unlock() }
+	t = &undoLog{root: root}
+	if err := t.recoverJournal(); err != nil {
+		end()
+		return nil, nil, err
+	}
+	return t, end, nil
 }
 
 // Path is the absolute path of the directory.
@@ -105,16 +108,22 @@ func (d *Dir) Path() string { return d.path }
 func activeFile(id string) string  { return filepath.Join(EntriesDir, id+".md") }
 func retiredFile(id string) string { return filepath.Join(RetiredDir, id+".md") }
 
-func (d *Dir) active(id string) string  { return filepath.Join(d.path, activeFile(id)) }
-func (d *Dir) retired(id string) string { return filepath.Join(d.path, retiredFile(id)) }
-
 // Version identifies the current content of entry id: give it back to Edit
 // to detect a change made in between.
 func (d *Dir) Version(id string) (string, error) {
+	root, err := os.OpenRoot(d.path)
+	if err != nil {
+		return "", fmt.Errorf("corpus directory: %w", err)
+	}
+	defer root.Close()
+	return versionIn(root, id)
+}
+
+func versionIn(root *os.Root, id string) (string, error) {
 	if !slugRE.MatchString(id) {
 		return "", fmt.Errorf("entry %q: %w", id, ErrNotFound)
 	}
-	data, err := os.ReadFile(d.active(id))
+	data, err := root.ReadFile(activeFile(id))
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("entry %q: %w", id, ErrNotFound)
 	}
@@ -135,19 +144,19 @@ func version(data []byte) string {
 func (d *Dir) Add(dr Draft, now time.Time) (Report, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	unlock, err := d.begin()
+	t, end, err := d.begin()
 	if err != nil {
 		return Report{}, fmt.Errorf("add: %w", err)
 	}
-	defer unlock()
-	c, _, err := LoadDir(d.path)
+	defer end()
+	c, _, err := LoadRoot(d.path)
 	if err != nil {
 		return Report{}, fmt.Errorf("load corpus: %w", err)
 	}
 	r := ValidateDraft(c, dr, now)
 	id := dr.id()
 	_, taken := c.Entry(id)
-	if slugRE.MatchString(id) && exists(d.retired(id)) {
+	if slugRE.MatchString(id) && t.exists(retiredFile(id)) {
 		r.errorf(dr.file(), 0, "id %q belongs to a retired entry: restore it, or choose another id", id)
 		taken = true
 	}
@@ -157,7 +166,6 @@ func (d *Dir) Add(dr Draft, now time.Time) (Report, error) {
 	if r.Errors() > 0 {
 		return r, &ValidationError{Report: r}
 	}
-	t := d.newUndo()
 	if err := t.write(activeFile(id), dr.Render(now)); err != nil {
 		return r, d.undo(t, fmt.Errorf("add %s: %w", id, err))
 	}
@@ -175,22 +183,22 @@ func (d *Dir) Add(dr Draft, now time.Time) (Report, error) {
 func (d *Dir) Edit(dr Draft, baseVersion string, now time.Time) (Report, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	unlock, err := d.begin()
+	t, end, err := d.begin()
 	if err != nil {
 		return Report{}, fmt.Errorf("edit: %w", err)
 	}
-	defer unlock()
+	defer end()
 	// Read under the lock: another process may have written since the
 	// moderator opened the entry, or since this call began.
 	id := dr.id()
-	cur, err := d.Version(id)
+	cur, err := versionIn(t.root, id)
 	if err != nil {
 		return Report{}, fmt.Errorf("edit: %w", err)
 	}
 	if cur != baseVersion {
 		return Report{}, fmt.Errorf("edit %s: %w", id, ErrChanged)
 	}
-	c, _, err := LoadDir(d.path)
+	c, _, err := LoadRoot(d.path)
 	if err != nil {
 		return Report{}, fmt.Errorf("load corpus: %w", err)
 	}
@@ -198,7 +206,6 @@ func (d *Dir) Edit(dr Draft, baseVersion string, now time.Time) (Report, error) 
 	if r.Errors() > 0 {
 		return r, &ValidationError{Report: r}
 	}
-	t := d.newUndo()
 	if err := t.write(activeFile(id), dr.Render(now)); err != nil {
 		return r, d.undo(t, fmt.Errorf("edit %s: %w", id, err))
 	}
@@ -214,15 +221,15 @@ func (d *Dir) Edit(dr Draft, baseVersion string, now time.Time) (Report, error) 
 func (d *Dir) Retire(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	unlock, err := d.begin()
+	t, end, err := d.begin()
 	if err != nil {
 		return fmt.Errorf("retire: %w", err)
 	}
-	defer unlock()
+	defer end()
 	if !slugRE.MatchString(id) {
 		return fmt.Errorf("retire %q: %w", id, ErrNotFound)
 	}
-	c, _, err := LoadDir(d.path)
+	c, _, err := LoadRoot(d.path)
 	if err != nil {
 		return fmt.Errorf("load corpus: %w", err)
 	}
@@ -232,17 +239,16 @@ func (d *Dir) Retire(id string) error {
 	if triageNeeds(c.Triage, id) {
 		return fmt.Errorf("retire %s: %w", id, ErrProtected)
 	}
-	if exists(d.retired(id)) {
+	if t.exists(retiredFile(id)) {
 		return fmt.Errorf("retire %s: %s already holds an entry with that id", id, RetiredDir)
 	}
 	// Every step leaves a folder that loads: the entry leaves themes.yaml
 	// (remembered in retired/themes.yaml) before its file moves, so it is
 	// never listed without existing.
-	t := d.newUndo()
 	if err := d.retireFromThemes(t, id); err != nil {
 		return d.undo(t, fmt.Errorf("retire %s: %w", id, err))
 	}
-	if err := os.MkdirAll(filepath.Join(d.path, RetiredDir), 0o755); err != nil {
+	if err := t.root.MkdirAll(RetiredDir, 0o755); err != nil {
 		return d.undo(t, fmt.Errorf("retire %s: %w", id, err))
 	}
 	if err := t.rename(activeFile(id), retiredFile(id)); err != nil {
@@ -257,20 +263,19 @@ func (d *Dir) Retire(id string) error {
 func (d *Dir) Restore(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	unlock, err := d.begin()
+	t, end, err := d.begin()
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	defer unlock()
-	if !slugRE.MatchString(id) || !exists(d.retired(id)) {
+	defer end()
+	if !slugRE.MatchString(id) || !t.exists(retiredFile(id)) {
 		return fmt.Errorf("restore %q: %w", id, ErrNotFound)
 	}
-	if exists(d.active(id)) {
+	if t.exists(activeFile(id)) {
 		return fmt.Errorf("restore %s: %w", id, ErrExists)
 	}
 	// Every step leaves a folder that loads: the file moves back before
 	// themes.yaml lists it again.
-	t := d.newUndo()
 	if err := t.rename(retiredFile(id), activeFile(id)); err != nil {
 		return d.undo(t, fmt.Errorf("restore %s: %w", id, err))
 	}
@@ -284,7 +289,7 @@ func (d *Dir) Restore(id string) error {
 // checkLoads loads the directory after a change and undoes the change when
 // it does not load; otherwise the change is complete.
 func (d *Dir) checkLoads(t *undoLog) (Report, error) {
-	_, r, err := LoadDir(d.path)
+	_, r, err := LoadRoot(d.path)
 	if err != nil {
 		return r, d.undo(t, fmt.Errorf("the corpus would not load, so the change was undone: %w", err))
 	}

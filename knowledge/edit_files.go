@@ -7,16 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"time"
 )
-
-func exists(name string) bool {
-	_, err := os.Lstat(name)
-	return err == nil
-}
 
 // stepDone, when set (by tests), is called after each file change of an
 // operation (the journal's included), to stop the process there as a
@@ -51,15 +48,18 @@ type undoStep struct {
 }
 
 // undoLog records, in memory and in the journal, how to undo each file
-// change of one operation. Paths are relative to the corpus directory.
+// change of one operation. Every file is reached through root, so nothing
+// is read or written through a symbolic link that leads out of the corpus
+// directory. Paths are relative to it.
 type undoLog struct {
-	dir   string
+	root  *os.Root
 	steps []undoStep
 }
 
-func (d *Dir) newUndo() *undoLog { return &undoLog{dir: d.path} }
-
-func (t *undoLog) abs(rel string) string { return filepath.Join(t.dir, rel) }
+func (t *undoLog) exists(rel string) bool {
+	_, err := t.root.Lstat(rel)
+	return err == nil
+}
 
 // record adds step to the journal before its change is made.
 func (t *undoLog) record(step undoStep) error {
@@ -68,7 +68,7 @@ func (t *undoLog) record(step undoStep) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(t.abs(journalFile), data); err != nil {
+	if err := writeFileAtomic(t.root, journalFile, data); err != nil {
 		t.steps = t.steps[:len(t.steps)-1]
 		return fmt.Errorf("write the journal: %w", err)
 	}
@@ -78,7 +78,7 @@ func (t *undoLog) record(step undoStep) error {
 
 // write replaces the file rel atomically with data.
 func (t *undoLog) write(rel string, data []byte) error {
-	old, err := os.ReadFile(t.abs(rel))
+	old, err := t.root.ReadFile(rel)
 	existed := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -86,7 +86,7 @@ func (t *undoLog) write(rel string, data []byte) error {
 	if err := t.record(undoStep{Op: "write", Path: rel, Old: old, Existed: existed}); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(t.abs(rel), data); err != nil {
+	if err := writeFileAtomic(t.root, rel, data); err != nil {
 		return err
 	}
 	afterStep()
@@ -95,7 +95,7 @@ func (t *undoLog) write(rel string, data []byte) error {
 
 // remove deletes the file rel if it exists.
 func (t *undoLog) remove(rel string) error {
-	old, err := os.ReadFile(t.abs(rel))
+	old, err := t.root.ReadFile(rel)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -105,27 +105,27 @@ func (t *undoLog) remove(rel string) error {
 	if err := t.record(undoStep{Op: "write", Path: rel, Old: old, Existed: true}); err != nil {
 		return err
 	}
-	if err := os.Remove(t.abs(rel)); err != nil {
+	if err := t.root.Remove(rel); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(t.abs(rel)))
+	syncDir(t.root, filepath.Dir(rel))
 	afterStep()
 	return nil
 }
 
 // rename moves from to to, which must not exist.
 func (t *undoLog) rename(from, to string) error {
-	if exists(t.abs(to)) {
+	if t.exists(to) {
 		return fmt.Errorf("%s already exists", to)
 	}
 	if err := t.record(undoStep{Op: "rename", From: from, To: to}); err != nil {
 		return err
 	}
-	if err := os.Rename(t.abs(from), t.abs(to)); err != nil {
+	if err := t.root.Rename(from, to); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(t.abs(from)))
-	syncDir(filepath.Dir(t.abs(to)))
+	syncDir(t.root, filepath.Dir(from))
+	syncDir(t.root, filepath.Dir(to))
 	afterStep()
 	return nil
 }
@@ -146,15 +146,15 @@ func (t *undoLog) undo(s undoStep) error {
 	switch s.Op {
 	case "write":
 		if s.Existed {
-			return writeFileAtomic(t.abs(s.Path), s.Old)
+			return writeFileAtomic(t.root, s.Path, s.Old)
 		}
-		if err := os.Remove(t.abs(s.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := t.root.Remove(s.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		return nil
 	case "rename":
-		if exists(t.abs(s.To)) && !exists(t.abs(s.From)) {
-			return os.Rename(t.abs(s.To), t.abs(s.From))
+		if t.exists(s.To) && !t.exists(s.From) {
+			return t.root.Rename(s.To, s.From)
 		}
 		return nil
 	}
@@ -164,24 +164,23 @@ func (t *undoLog) undo(s undoStep) error {
 // commit ends the operation: its changes stay.
 func (t *undoLog) commit() error {
 	t.steps = nil
-	if err := os.Remove(t.abs(journalFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := t.root.Remove(journalFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	syncDir(t.dir)
+	syncDir(t.root, ".")
 	return nil
 }
 
 // recoverJournal undoes an operation that a crash interrupted, if any.
 // The caller holds the folder's lock.
-func (d *Dir) recoverJournal() error {
-	data, err := os.ReadFile(filepath.Join(d.path, journalFile))
+func (t *undoLog) recoverJournal() error {
+	data, err := t.root.ReadFile(journalFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("read the journal: %w", err)
 	}
-	t := d.newUndo()
 	if err := json.Unmarshal(data, &t.steps); err != nil {
 		return fmt.Errorf("read the journal %s: %w", journalFile, err)
 	}
@@ -201,9 +200,9 @@ const staleAfter = time.Minute
 
 // removeStaleTemps removes temporary files that a killed write left
 // behind. The caller holds the folder's lock.
-func (d *Dir) removeStaleTemps(now time.Time) {
+func removeStaleTemps(root *os.Root, now time.Time) {
 	for _, sub := range []string{".", EntriesDir, RetiredDir} {
-		des, err := os.ReadDir(filepath.Join(d.path, sub))
+		des, err := fs.ReadDir(root.FS(), sub)
 		if err != nil {
 			continue
 		}
@@ -212,7 +211,7 @@ func (d *Dir) removeStaleTemps(now time.Time) {
 				continue
 			}
 			if info, err := de.Info(); err == nil && now.Sub(info.ModTime()) > staleAfter {
-				_ = os.Remove(filepath.Join(d.path, sub, de.Name()))
+				_ = root.Remove(path.Join(sub, de.Name()))
 			}
 		}
 	}
@@ -221,21 +220,23 @@ func (d *Dir) removeStaleTemps(now time.Time) {
 // writeFileAtomic writes data to a temporary file in name's directory,
 // syncs it and renames it over name, so a reader sees the old file or the
 // new one, never a part. The temporary name does not end in ".md", so a
-// load in between does not see it.
-func writeFileAtomic(name string, data []byte) (err error) {
+// load in between does not see it. A symbolic link at name is replaced,
+// not written through.
+func writeFileAtomic(root *os.Root, name string, data []byte) (err error) {
 	perm := fs.FileMode(0o644)
-	if st, err := os.Stat(name); err == nil {
+	if st, err := root.Lstat(name); err == nil && st.Mode().IsRegular() {
 		perm = st.Mode().Perm()
 	}
 	dir := filepath.Dir(name)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
+	tmp := filepath.Join(dir, fmt.Sprintf(".%s.%d.tmp", filepath.Base(name), rand.Uint64()))
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(f.Name())
+			root.Remove(tmp)
 		}
 	}()
 	if _, err := f.Write(data); err != nil {
@@ -250,17 +251,17 @@ func writeFileAtomic(name string, data []byte) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(f.Name(), name); err != nil {
+	if err := root.Rename(tmp, name); err != nil {
 		return err
 	}
-	syncDir(dir)
+	syncDir(root, dir)
 	return nil
 }
 
 // syncDir makes a rename in dir durable. Some systems cannot sync a
 // directory; the rename has happened either way, so errors are ignored.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
+func syncDir(root *os.Root, dir string) {
+	if d, err := root.Open(dir); err == nil {
 		_ = d.Sync()
 		d.Close()
 	}

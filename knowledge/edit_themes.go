@@ -21,7 +21,7 @@ type themePlace struct {
 const retiredThemesHeader = "# Where retired entries were listed in themes.yaml, so that restoring one\n# puts it back. Written by Confidant.\n"
 
 func (d *Dir) retireFromThemes(t *undoLog, id string) error {
-	doc, err := readThemes(filepath.Join(d.path, ThemesFile))
+	doc, err := readThemes(t.root)
 	if doc == nil || err != nil {
 		return err // no themes.yaml: the embedded one drops missing ids itself
 	}
@@ -47,7 +47,7 @@ func (d *Dir) retireFromThemes(t *undoLog, id string) error {
 	if len(places) == 0 {
 		return nil
 	}
-	record, err := readRetiredThemes(d.path)
+	record, err := readRetiredThemes(t.root)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (d *Dir) retireFromThemes(t *undoLog, id string) error {
 // entry is listed before the record of its place is dropped, so a crash in
 // between leaves a record that is merely unused).
 func (d *Dir) restoreToThemes(t *undoLog, id string) error {
-	record, err := readRetiredThemes(d.path)
+	record, err := readRetiredThemes(t.root)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (d *Dir) restoreToThemes(t *undoLog, id string) error {
 	if !ok {
 		return nil
 	}
-	doc, err := readThemes(filepath.Join(d.path, ThemesFile))
+	doc, err := readThemes(t.root)
 	if err != nil {
 		return err
 	}
@@ -99,8 +99,8 @@ func (d *Dir) restoreToThemes(t *undoLog, id string) error {
 
 // readThemes parses themes.yaml keeping its comments and layout; it returns
 // nil when the directory has none.
-func readThemes(name string) (*yaml.Node, error) {
-	data, err := os.ReadFile(name)
+func readThemes(root *os.Root) (*yaml.Node, error) {
+	data, err := root.ReadFile(ThemesFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -139,9 +139,9 @@ func themeFields(theme *yaml.Node) (name string, entries *yaml.Node) {
 	return name, entries
 }
 
-func readRetiredThemes(dir string) (map[string][]themePlace, error) {
+func readRetiredThemes(root *os.Root) (map[string][]themePlace, error) {
 	record := map[string][]themePlace{}
-	data, err := os.ReadFile(filepath.Join(dir, RetiredDir, retiredThemesFile))
+	data, err := root.ReadFile(filepath.Join(RetiredDir, retiredThemesFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return record, nil
 	}
@@ -163,7 +163,7 @@ func (d *Dir) writeRetiredThemes(t *undoLog, record map[string][]themePlace) err
 	if len(record) == 0 {
 		return t.remove(name)
 	}
-	if err := os.MkdirAll(filepath.Join(d.path, RetiredDir), 0o755); err != nil {
+	if err := t.root.MkdirAll(RetiredDir, 0o755); err != nil {
 		return err
 	}
 	data, err := yaml.Marshal(record)

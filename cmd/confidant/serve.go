@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -120,6 +121,16 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		return err
 	}
 	metrics := metrics.New()
+	// Metrics are served on their own address (loopback by default), never
+	// on the public interactions listener; bound now, so a busy address
+	// stops the start before anything else runs.
+	var metricsLn net.Listener
+	if addr := envOr(getenv, "CONFIDANT_METRICS_ADDR", discord.DefaultMetricsAddr); addr != "off" {
+		if metricsLn, err = discord.ListenMetrics(addr); err != nil {
+			return err
+		}
+		defer metricsLn.Close()
+	}
 	r.Metrics = metrics
 	metrics.CorpusLoaded(r.Library().Index.Len(), "ok")
 
@@ -179,14 +190,8 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		}
 		g.Go(func() error { return srv.Serve(gctx, cfg.httpAddr) })
 	}
-	// Metrics are served on their own address (loopback by default), never
-	// on the public interactions listener.
-	if addr := envOr(getenv, "CONFIDANT_METRICS_ADDR", discord.DefaultMetricsAddr); addr != "off" {
-		ln, err := discord.ListenMetrics(addr)
-		if err != nil {
-			return err
-		}
-		g.Go(func() error { return discord.ServeMetrics(gctx, ln, metrics.Handler(), log) })
+	if metricsLn != nil {
+		g.Go(func() error { return discord.ServeMetrics(gctx, metricsLn, metrics.Handler(), log) })
 	}
 	return g.Wait()
 }
