@@ -22,7 +22,8 @@ import (
 )
 
 // Benchmarks of the whole pipeline, on the embedded corpus and on synthetic
-// corpora (knowledgetest.Synthetic) of 1,000, 10,000 and 100,000 entries:
+// corpora (knowledgetest.Synthetic) of 1,000, 10,000 and 100,000 entries
+// (see benchCorpora for which run by default):
 //
 //	go test ./bot -run '^$' -bench Pipeline -benchtime 2000x
 //	go test ./bot -run '^$' -bench FirstAnswer -benchtime 10x
@@ -45,28 +46,78 @@ func skipUnlessWanted(b *testing.B, n int) {
 
 var (
 	benchLibrariesMu sync.Mutex
-	benchLibraries   = map[int]*bot.Library{}
+	benchLibraries   = map[benchKey]*bot.Library{}
 )
+
+type benchKey struct {
+	n       int
+	learned bool
+}
 
 // benchLibrary loads and indexes a corpus once per size: the benchmark
 // function runs several times with growing b.N.
 func benchLibrary(b *testing.B, n int) *bot.Library {
+	return benchLibraryWith(b, n, index.DefaultOptions())
+}
+
+// benchLibraryWith is benchLibrary with other options (only whether the
+// learned ranker is on tells libraries apart).
+func benchLibraryWith(b *testing.B, n int, opts index.Options) *bot.Library {
 	b.Helper()
 	benchLibrariesMu.Lock()
 	defer benchLibrariesMu.Unlock()
-	if lib, ok := benchLibraries[n]; ok {
+	key := benchKey{n, opts.Learned > 0}
+	if lib, ok := benchLibraries[key]; ok {
 		return lib
 	}
 	c, err := knowledgetest.LoadSized(n)
 	if err != nil {
 		b.Fatal(err)
 	}
-	lib, err := bot.NewLibrary(c, index.DefaultOptions())
+	lib, err := bot.NewLibrary(c, opts)
 	if err != nil {
 		b.Fatalf("NewLibrary(%d entries): %v", n, err)
 	}
-	benchLibraries[n] = lib
+	benchLibraries[key] = lib
 	return lib
+}
+
+// benchCorpora are the corpora the pipeline benchmarks run on. The learned
+// ranker (index/ranker.go) trains one class per entry, so its training time
+// grows with the square of the corpus and its weights with the corpus
+// (classes × 2^16 floats: 2.6 GB at 10,000 entries); from 10,000 entries
+// on it runs only when asked for (CONFIDANT_BENCH_LARGE=1 or the name in
+// -bench), and the same corpus also runs without it ("learned=off"), to
+// measure the rest.
+var benchCorpora = []struct {
+	name string
+	n    int
+	opts index.Options
+}{
+	{"entries=embedded", 0, index.DefaultOptions()},
+	{"entries=1k", 1000, index.DefaultOptions()},
+	{"entries=10k", 10000, index.DefaultOptions()},
+	{"entries=10k,learned=off", 10000, withoutLearned()},
+	{"entries=100k,learned=off", 100000, withoutLearned()},
+}
+
+func withoutLearned() index.Options {
+	o := index.DefaultOptions()
+	o.Learned = 0
+	return o
+}
+
+// skipUnlessCorpusWanted skips the large corpora that were not asked for.
+func skipUnlessCorpusWanted(b *testing.B, name string, n int, opts index.Options) {
+	b.Helper()
+	skipUnlessWanted(b, n)
+	if n < 10000 || opts.Learned == 0 || os.Getenv("CONFIDANT_BENCH_LARGE") != "" {
+		return
+	}
+	if f := flag.Lookup("test.bench"); f != nil && strings.Contains(f.Value.String(), strings.TrimPrefix(name, "entries=")) {
+		return
+	}
+	b.Skip("the learned ranker on 10,000 entries trains for hours: set CONFIDANT_BENCH_LARGE=1 or name 10k in -bench")
 }
 
 // pipelineQuestions are questions as people send them: every way of asking
@@ -105,10 +156,10 @@ var pipelineQuestions = sync.OnceValue(func() []string {
 // pipeline (Responder.Respond), with its median and 99th percentile, and the
 // share of questions answered, per corpus size.
 func BenchmarkPipeline(b *testing.B) {
-	for _, size := range knowledgetest.BenchSizes {
-		b.Run("entries="+size.Name, func(b *testing.B) {
-			skipUnlessWanted(b, size.N)
-			r := bot.NewResponder(benchLibrary(b, size.N), nil)
+	for _, bc := range benchCorpora {
+		b.Run(bc.name, func(b *testing.B) {
+			skipUnlessCorpusWanted(b, bc.name, bc.n, bc.opts)
+			r := bot.NewResponder(benchLibraryWith(b, bc.n, bc.opts), nil)
 			qs := pipelineQuestions()
 			ctx := context.Background()
 			lat := make([]time.Duration, b.N)

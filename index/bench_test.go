@@ -1,11 +1,17 @@
 package index_test
 
 import (
+	"bytes"
 	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
@@ -13,7 +19,8 @@ import (
 )
 
 // Benchmarks of building the index, on the embedded corpus and on synthetic
-// corpora (knowledgetest.Synthetic) of 1,000, 10,000 and 100,000 entries:
+// corpora (knowledgetest.Synthetic) of 1,000, 10,000 and 100,000 entries
+// (see benchCorpora for which run by default):
 //
 //	go test ./index -run '^$' -bench Build -benchtime 3x
 //
@@ -33,25 +40,63 @@ func skipUnlessWanted(b *testing.B, n int) {
 	}
 }
 
+// benchCorpora are the corpora the build benchmarks run on. The learned
+// ranker (ranker.go) trains one class per entry, so its training time grows
+// with the square of the corpus and its weights with the corpus (classes ×
+// 2^16 floats: 262 MB at 1,000 entries, 2.6 GB at 10,000); from 10,000
+// entries on it runs only when asked for (CONFIDANT_BENCH_LARGE=1 or the
+// name in -bench), and the same corpus also builds without it
+// ("learned=off"), to measure the rest.
+var benchCorpora = []struct {
+	name string
+	n    int
+	opts index.Options
+}{
+	{"entries=embedded", 0, index.DefaultOptions()},
+	{"entries=1k", 1000, index.DefaultOptions()},
+	{"entries=10k", 10000, index.DefaultOptions()},
+	{"entries=10k,learned=off", 10000, withoutLearned()},
+	{"entries=100k,learned=off", 100000, withoutLearned()},
+}
+
+func withoutLearned() index.Options {
+	o := index.DefaultOptions()
+	o.Learned = 0
+	return o
+}
+
+// skipUnlessCorpusWanted skips the large corpora that were not asked for.
+func skipUnlessCorpusWanted(b *testing.B, name string, n int, opts index.Options) {
+	b.Helper()
+	skipUnlessWanted(b, n)
+	if n < 10000 || opts.Learned == 0 || os.Getenv("CONFIDANT_BENCH_LARGE") != "" {
+		return
+	}
+	if f := flag.Lookup("test.bench"); f != nil && strings.Contains(f.Value.String(), strings.TrimPrefix(name, "entries=")) {
+		return
+	}
+	b.Skip("the learned ranker on 10,000 entries trains for hours: set CONFIDANT_BENCH_LARGE=1 or name 10k in -bench")
+}
+
 var (
-	benchCorporaMu sync.Mutex
-	benchCorpora   = map[int]*knowledge.Corpus{}
+	loadedCorporaMu sync.Mutex
+	loadedCorpora   = map[int]*knowledge.Corpus{}
 )
 
 // benchCorpus loads a corpus once per size: the benchmark function runs
 // several times with growing b.N.
 func benchCorpus(b *testing.B, n int) *knowledge.Corpus {
 	b.Helper()
-	benchCorporaMu.Lock()
-	defer benchCorporaMu.Unlock()
-	if c, ok := benchCorpora[n]; ok {
+	loadedCorporaMu.Lock()
+	defer loadedCorporaMu.Unlock()
+	if c, ok := loadedCorpora[n]; ok {
 		return c
 	}
 	c, err := knowledgetest.LoadSized(n)
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchCorpora[n] = c
+	loadedCorpora[n] = c
 	return c
 }
 
@@ -66,10 +111,10 @@ func heapInUse() uint64 {
 }
 
 func BenchmarkBuild(b *testing.B) {
-	for _, size := range knowledgetest.BenchSizes {
-		b.Run("entries="+size.Name, func(b *testing.B) {
-			skipUnlessWanted(b, size.N)
-			c := benchCorpus(b, size.N)
+	for _, bc := range benchCorpora {
+		b.Run(bc.name, func(b *testing.B) {
+			skipUnlessCorpusWanted(b, bc.name, bc.n, bc.opts)
+			c := benchCorpus(b, bc.n)
 			before := heapInUse()
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -81,7 +126,7 @@ func BenchmarkBuild(b *testing.B) {
 					b.StartTimer()
 				}
 				var err error
-				if ix, err = index.Build(c, index.DefaultOptions()); err != nil {
+				if ix, err = index.Build(c, bc.opts); err != nil {
 					b.Fatalf("Build: %v", err)
 				}
 			}
@@ -93,4 +138,97 @@ func BenchmarkBuild(b *testing.B) {
 			ix.Close()
 		})
 	}
+}
+
+// BenchmarkBuildPeak builds each corpus in a fresh process (this test
+// binary again, running TestBuildPeakChild), so that the process's peak
+// resident memory is that of one build:
+//
+//	go test ./index -run '^$' -bench BuildPeak -benchtime 1x
+//
+// build-s is the time of index.Build alone; heap-MB the heap in use after
+// it (corpus and index, after a GC), the final heap of a serving process;
+// peak-RSS-MB the most memory the process ever held, loading the corpus
+// included (Linux only); rss/heap their ratio.
+func BenchmarkBuildPeak(b *testing.B) {
+	for _, bc := range benchCorpora {
+		b.Run(bc.name, func(b *testing.B) {
+			skipUnlessCorpusWanted(b, bc.name, bc.n, bc.opts)
+			var build, heap, rss float64
+			for i := 0; i < b.N; i++ {
+				cmd := exec.Command(os.Args[0], "-test.run=^TestBuildPeakChild$", "-test.v")
+				cmd.Env = append(os.Environ(), buildPeakEnv+"="+strconv.Itoa(bc.n), buildPeakLearnedEnv+"="+strconv.FormatFloat(bc.opts.Learned, 'g', -1, 64))
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("child: %v\n%s", err, out)
+				}
+				i := bytes.Index(out, []byte("build-peak:"))
+				if i < 0 {
+					b.Fatalf("child printed no figures:\n%s", out)
+				}
+				var s, h, r float64
+				if _, err := fmt.Sscanf(string(out[i:]), "build-peak: build=%g heap=%g rss=%g", &s, &h, &r); err != nil {
+					b.Fatalf("child figures: %v\n%s", err, out)
+				}
+				build, heap, rss = build+s, max(heap, h), max(rss, r)
+			}
+			b.ReportMetric(build/float64(b.N), "build-s")
+			b.ReportMetric(heap/(1<<20), "heap-MB")
+			b.ReportMetric(rss/(1<<20), "peak-RSS-MB")
+			if heap > 0 {
+				b.ReportMetric(rss/heap, "rss/heap")
+			}
+		})
+	}
+}
+
+const (
+	buildPeakEnv        = "CONFIDANT_BUILD_PEAK"
+	buildPeakLearnedEnv = "CONFIDANT_BUILD_PEAK_LEARNED"
+)
+
+// TestBuildPeakChild is BenchmarkBuildPeak's child: it loads a corpus of
+// the size in CONFIDANT_BUILD_PEAK, builds the index (with the learned
+// ranker's weight in CONFIDANT_BUILD_PEAK_LEARNED), and prints the build
+// time and the heap in use afterwards.
+func TestBuildPeakChild(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv(buildPeakEnv))
+	if err != nil {
+		t.Skip("run by BenchmarkBuildPeak")
+	}
+	c, err := knowledgetest.LoadSized(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := index.DefaultOptions()
+	if w, err := strconv.ParseFloat(os.Getenv(buildPeakLearnedEnv), 64); err == nil {
+		opts.Learned = w
+	}
+	start := time.Now()
+	ix, err := index.Build(c, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := time.Since(start)
+	heap := heapInUse()
+	fmt.Printf("build-peak: build=%g heap=%d rss=%d\n", d.Seconds(), heap, peakRSS())
+	runtime.KeepAlive(c)
+	ix.Close()
+}
+
+// peakRSS is the most memory the process has held (VmHWM, Linux only: 0
+// elsewhere). The rusage of a child would not do: Linux carries the
+// parent's high-water mark across fork and exec.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }

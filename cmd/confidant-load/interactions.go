@@ -108,10 +108,19 @@ type generator struct {
 	total     int
 	questions []string
 	entryIDs  []string
+	returning float64
+	// people are the last user IDs this client sent, where returning
+	// people come from.
+	people []string
+	oldest int // where the next new person replaces one, once people is full
 }
 
+// rememberedPeople bounds the people each client remembers: returning
+// people are drawn from its last rememberedPeople.
+const rememberedPeople = 4096
+
 func newGenerator(c Config, rng *rand.Rand) *generator {
-	g := &generator{rng: rng, mix: c.Mix, questions: c.Questions, entryIDs: c.EntryIDs}
+	g := &generator{rng: rng, mix: c.Mix, questions: c.Questions, entryIDs: c.EntryIDs, returning: c.Returning}
 	for _, s := range c.Mix {
 		g.total += s.Weight
 	}
@@ -129,11 +138,27 @@ func (g *generator) kind() Kind {
 	return g.mix[len(g.mix)-1].Kind
 }
 
-// snowflake is a random Discord-style ID. Each interaction comes from a
-// new person, so the server's per-person rate limit does not turn answers
-// into "slow down" notices.
+// snowflake is a random Discord-style ID.
 func (g *generator) snowflake() string {
 	return strconv.FormatUint(1<<60|g.rng.Uint64()>>4, 10)
+}
+
+// person is the user ID of the next interaction: with probability
+// g.returning someone this client already sent, else a new person. People
+// are drawn from thousands, so the server's per-person rate limit seldom
+// turns an answer into a "slow down" notice.
+func (g *generator) person() string {
+	if len(g.people) > 0 && g.rng.Float64() < g.returning {
+		return g.people[g.rng.IntN(len(g.people))]
+	}
+	id := g.snowflake()
+	if len(g.people) < rememberedPeople {
+		g.people = append(g.people, id)
+	} else {
+		g.people[g.oldest] = id
+		g.oldest = (g.oldest + 1) % rememberedPeople
+	}
+	return id
 }
 
 // Interaction bodies, as Discord sends them (only the fields the bot reads
@@ -199,7 +224,7 @@ func (g *generator) next() (Kind, []byte) {
 	i := interaction{ID: g.snowflake(), ApplicationID: applicationID, Token: "load-" + g.snowflake(), Version: 1}
 	if k != KindPing {
 		i.GuildID, i.ChannelID = "800000000000000001", "800000000000000002"
-		i.Member = &member{User: user{ID: g.snowflake()}}
+		i.Member = &member{User: user{ID: g.person()}}
 	}
 	switch k {
 	case KindPing:

@@ -25,7 +25,7 @@ import (
 // Bounds of a run: this tool may only load the machine it runs on, and
 // only for a while.
 const (
-	MaxDuration = 5 * time.Minute
+	MaxDuration = 15 * time.Minute
 	MaxClients  = 1024
 	// DefaultTimeout is how long one request may take before it counts as a
 	// transport error.
@@ -65,6 +65,13 @@ type Config struct {
 	EntryIDs []string
 	// Seed makes the sequence of interactions repeatable (0: random).
 	Seed uint64
+	// Returning is the share of interactions from people who already sent
+	// one in this run (0: every interaction from a new person), the rest
+	// coming from new people, as on a live server.
+	Returning float64
+	// Every reports throughput and latency for each interval of this length
+	// (0: only for the whole run), to see whether they hold steady.
+	Every time.Duration
 }
 
 // FieldError is a problem with one field of a Config.
@@ -95,6 +102,12 @@ func (c Config) Validate() error {
 	}
 	if c.Rate < 0 {
 		add("rate", fmt.Errorf("%g, want 0 (unpaced) or more", c.Rate))
+	}
+	if c.Returning < 0 || c.Returning > 1 {
+		add("returning", fmt.Errorf("%g, want a share from 0 to 1", c.Returning))
+	}
+	if c.Every < 0 {
+		add("every", fmt.Errorf("%s, want 0 (no intervals) or more", c.Every))
 	}
 	if c.Timeout < 0 {
 		add("timeout", fmt.Errorf("%s, want 0 (default) or more", c.Timeout))
@@ -168,6 +181,26 @@ type Report struct {
 	// Latency is over every request that got an HTTP response.
 	Latency Latency
 	ByKind  map[Kind]KindReport
+	// Intervals are the run cut into Config.Every, by when requests
+	// finished (none when Every is 0).
+	Intervals []IntervalReport
+}
+
+// IntervalReport is what happened in one interval of a run.
+type IntervalReport struct {
+	Start, Length time.Duration // since the start of the run
+	Requests      int
+	Errors        int
+	SlowDown      int
+	Latency       Latency
+}
+
+// Throughput is requests per second in the interval.
+func (r IntervalReport) Throughput() float64 {
+	if r.Length <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Length.Seconds()
 }
 
 // Throughput is requests per second.
@@ -191,7 +224,8 @@ func (r Report) ErrorCount() int {
 type sample struct {
 	kind    Kind
 	latency time.Duration
-	failure string // "" for success
+	done    time.Duration // when it finished, since the start of the run
+	failure string        // "" for success
 	slow    bool
 }
 
@@ -276,6 +310,7 @@ func Run(ctx context.Context, c Config) (Report, error) {
 				if ctx.Err() != nil && s.failure == ErrTransport {
 					break // interrupted, not failed
 				}
+				s.done = time.Since(start)
 				mine = append(mine, s)
 			}
 			mu.Lock()
@@ -286,6 +321,7 @@ func Run(ctx context.Context, c Config) (Report, error) {
 	wg.Wait()
 	rep := summarise(c.Clients, time.Since(start), samples)
 	rep.Rate = c.Rate
+	rep.Intervals = intervals(c.Every, rep.Elapsed, samples)
 	return rep, nil
 }
 
@@ -397,4 +433,36 @@ func latencyOf(d []time.Duration) Latency {
 	slices.Sort(d)
 	at := func(p float64) time.Duration { return d[int(p*float64(len(d)-1))] }
 	return Latency{P50: at(0.50), P90: at(0.90), P99: at(0.99), Max: d[len(d)-1]}
+}
+
+// intervals cuts the samples by when they finished into intervals of
+// length every (the last one may be shorter).
+func intervals(every, elapsed time.Duration, samples []sample) []IntervalReport {
+	if every <= 0 || elapsed <= 0 {
+		return nil
+	}
+	n := int((elapsed + every - 1) / every)
+	out := make([]IntervalReport, n)
+	lat := make([][]time.Duration, n)
+	for i := range out {
+		out[i].Start = time.Duration(i) * every
+		out[i].Length = min(every, elapsed-out[i].Start)
+	}
+	for _, s := range samples {
+		i := min(int(s.done/every), n-1)
+		out[i].Requests++
+		if s.failure != "" {
+			out[i].Errors++
+		}
+		if s.slow {
+			out[i].SlowDown++
+		}
+		if s.failure != ErrTransport {
+			lat[i] = append(lat[i], s.latency)
+		}
+	}
+	for i := range out {
+		out[i].Latency = latencyOf(lat[i])
+	}
+	return out
 }

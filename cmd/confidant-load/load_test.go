@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -203,11 +205,13 @@ func TestConfigBounds(t *testing.T) {
 		edit  func(*Config)
 		field string
 	}{
-		{"duration over 5m", func(c *Config) { c.Duration = MaxDuration + time.Second }, "duration"},
+		{"duration over the bound", func(c *Config) { c.Duration = MaxDuration + time.Second }, "duration"},
 		{"no duration", func(c *Config) { c.Duration = 0 }, "duration"},
 		{"no clients", func(c *Config) { c.Clients = 0 }, "clients"},
 		{"too many clients", func(c *Config) { c.Clients = MaxClients + 1 }, "clients"},
 		{"negative requests", func(c *Config) { c.Requests = -1 }, "requests"},
+		{"returning over 1", func(c *Config) { c.Returning = 1.5 }, "returning"},
+		{"negative interval", func(c *Config) { c.Every = -time.Second }, "every"},
 		{"no key", func(c *Config) { c.Key = nil }, "key"},
 		{"empty mix", func(c *Config) { c.Mix = Mix{{KindAsk, 0}} }, "mix"},
 	} {
@@ -358,7 +362,7 @@ func TestCommandUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"remote target", []string{"--key", strings.Repeat("ab", 32), "--url", "http://192.0.2.1/interactions"}, "only loopback"},
-		{"too long", []string{"--key", strings.Repeat("ab", 32), "--duration", "6m"}, "duration"},
+		{"too long", []string{"--key", strings.Repeat("ab", 32), "--duration", "16m"}, "duration"},
 		{"no key", nil, "key: missing"},
 		{"key and keyfile", []string{"--key", strings.Repeat("ab", 32), "--keyfile", "/dev/null"}, "not both"},
 		{"argument", []string{"now"}, "no arguments"},
@@ -377,3 +381,52 @@ func TestCommandUsageErrors(t *testing.T) {
 }
 
 func noEnv(string) string { return "" }
+
+// TestRunIntervals: with Every, the run is cut into intervals that add up
+// to the whole, and returning people get answers like new ones.
+func TestRunIntervals(t *testing.T) {
+	url, key := mustServer(t)
+	rep, err := Run(context.Background(), Config{URL: url, Clients: 4, Duration: 1500 * time.Millisecond,
+		Key: key, Mix: mustMix(t, "ask=1"), Returning: 0.5, Every: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if n := rep.ErrorCount(); n != 0 {
+		t.Errorf("%d of %d requests failed: %v", n, rep.Requests, rep.Errors)
+	}
+	if len(rep.Intervals) < 3 || len(rep.Intervals) > 4 {
+		t.Fatalf("%d intervals of 500ms in a %s run, want 3 or 4", len(rep.Intervals), rep.Elapsed)
+	}
+	sum := 0
+	for _, iv := range rep.Intervals {
+		sum += iv.Requests
+	}
+	if sum != rep.Requests {
+		t.Errorf("intervals hold %d requests, the run %d", sum, rep.Requests)
+	}
+}
+
+// TestReturningPeople: the share of interactions from people seen before
+// is about what was asked for.
+func TestReturningPeople(t *testing.T) {
+	for _, want := range []float64{0, 0.3, 0.9} {
+		g := newGenerator(Config{Mix: Mix{{KindAsk, 1}}, Questions: []string{"q"}, Returning: want}, rand.New(rand.NewPCG(1, 2)))
+		seen := map[string]bool{}
+		again := 0
+		const n = 5000
+		for range n {
+			_, body := g.next()
+			var i interaction
+			if err := json.Unmarshal(body, &i); err != nil {
+				t.Fatal(err)
+			}
+			if seen[i.Member.User.ID] {
+				again++
+			}
+			seen[i.Member.User.ID] = true
+		}
+		if got := float64(again) / n; got < want-0.03 || got > want+0.03 {
+			t.Errorf("returning %g: %.3f of interactions from people seen before", want, got)
+		}
+	}
+}

@@ -21,11 +21,13 @@ const usage = `Usage: confidant-load [flags]
 Send signed Discord interactions (/ask, "Other answers" picks, /topics,
 /help, PING) to "confidant serve --http" on this machine from many clients
 at once, then report throughput, latency and errors. Only loopback targets
-are allowed (127.0.0.0/8, ::1, localhost), and a run lasts at most 5m.
+are allowed (127.0.0.0/8, ::1, localhost), and a run lasts at most 15m.
 
 Each request carries a fresh timestamp and signature and comes from a new
-random user ID, so the server's per-person rate limit answers questions
-instead of asking to slow down.
+random user ID, or with --returning from someone who already asked in this
+run (drawn from thousands, so the server's per-person rate limit seldom
+asks anyone to slow down). --every reports each interval of the run, to
+see whether throughput and latency hold steady under sustained load.
 
 Steps:
   confidant-load --genkey     # prints DISCORD_PUBLIC_KEY=… and CONFIDANT_LOAD_KEY=…
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	keyFile := fs.String("keyfile", "", "read the hex private key from `FILE`")
 	mixText := fs.String("mix", DefaultMix, "interactions to send, `kind=weight,…` with kinds "+kindList())
 	seed := fs.Uint64("seed", 0, "seed of the interaction sequence (0: random)")
+	returning := fs.Float64("returning", 0, "share of interactions from people who already asked in this run, 0 to 1 (0: a new person each time)")
+	every := fs.Duration("every", 0, "also report each interval of this length, e.g. 1m (0: the whole run only)")
 	genKey := fs.Bool("genkey", false, "print a new key pair for DISCORD_PUBLIC_KEY and --key, then exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -123,7 +127,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fail("mix", err)
 	}
 	cfg := Config{URL: *target, Clients: *clients, Duration: *duration, Requests: *requests,
-		Rate: *rate, Timeout: *timeout, Key: priv, Mix: mix, Seed: *seed}
+		Rate: *rate, Timeout: *timeout, Key: priv, Mix: mix, Seed: *seed, Returning: *returning, Every: *every}
 	for _, e := range unwrapJoined(cfg.Validate()) {
 		var fe FieldError
 		if errors.As(e, &fe) && reported[fe.Field] {
@@ -139,7 +143,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if cfg.Rate > 0 {
 		pace = fmt.Sprintf("paced to %g/s", cfg.Rate)
 	}
-	fmt.Fprintf(stdout, "target    %s (%d clients, %s, %s, mix %s)\n", cfg.URL, cfg.Clients, cfg.Duration, pace, cfg.Mix)
+	fmt.Fprintf(stdout, "target    %s (%d clients, %s, %s, mix %s, returning %g)\n", cfg.URL, cfg.Clients, cfg.Duration, pace, cfg.Mix, cfg.Returning)
 	fmt.Fprintf(stdout, "key       public %s\n", hex.EncodeToString(priv.Public().(ed25519.PublicKey)))
 	rep, err := Run(ctx, cfg)
 	if err != nil {
@@ -220,6 +224,12 @@ func printReport(w io.Writer, r Report) {
 		}
 	}
 	fmt.Fprintf(w, "slow down %d (rate limiter notices instead of answers)\n", r.SlowDown)
+	if len(r.Intervals) > 0 {
+		fmt.Fprintf(w, "intervals %8s %8s %9s %7s %5s  latency\n", "from", "requests", "req/s", "errors", "slow")
+		for _, iv := range r.Intervals {
+			fmt.Fprintf(w, "          %8s %8d %9.0f %7d %5d  %s\n", iv.Start, iv.Requests, iv.Throughput(), iv.Errors, iv.SlowDown, formatLatency(iv.Latency))
+		}
+	}
 	if len(r.Errors) == 0 {
 		fmt.Fprintln(w, "errors    none")
 		return
