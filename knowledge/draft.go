@@ -6,6 +6,8 @@ package knowledge
 import (
 	"bytes"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -54,12 +56,12 @@ func ParseQuestions(text string) []string {
 	return out
 }
 
-// ParseSources reads sources typed one per line as "title | publisher | url"
-// and returns the problems as plain sentences naming the line. The url is
-// the last part and the publisher the one before it, so a page title may
-// itself contain "|". A line with the three parts is kept even when one is
-// wrong, so the moderator's text can be shown back; ValidateDraft reports
-// those problems again.
+// ParseSources reads sources typed one per line, in any of the ways people
+// write them (parseSourceLine): "title | publisher | url", "title -
+// publisher - url", a link alone, or a Markdown link "[title](url)". It
+// returns the problems as plain sentences naming the line. A line read in
+// one of these ways is kept even when a part is wrong, so the moderator's
+// text can be shown back; ValidateDraft reports those problems again.
 func ParseSources(text string) ([]Source, []string) {
 	return parseSourceLines(strings.Split(text, "\n"), nil)
 }
@@ -106,8 +108,9 @@ func FormatWhoAndSources(referral string, sources []Source) string {
 	return whoPrefix + " " + referral + "\n" + FormatSources(sources)
 }
 
-// parseSourceLines reads "title | publisher | url" lines, skipping blank
-// ones, and adds its problems to problems.
+// parseSourceLines reads source lines (parseSourceLine), skipping blank
+// ones, and adds their problems, prefixed with the line's number, to
+// problems.
 func parseSourceLines(lines []string, problems []string) ([]Source, []string) {
 	var out []Source
 	for i, line := range lines {
@@ -115,30 +118,112 @@ func parseSourceLines(lines []string, problems []string) ([]Source, []string) {
 		if line == "" {
 			continue
 		}
-		n := i + 1
+		s, msgs, ok := parseSourceLine(line)
+		for _, msg := range msgs {
+			problems = append(problems, fmt.Sprintf("line %d: %s", i+1, msg))
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	return out, problems
+}
+
+var (
+	// markdownLink is "[title](url)", then perhaps the publisher. The url
+	// runs to the last ")" before a space, so it may hold brackets.
+	markdownLink = regexp.MustCompile(`^\[(.*?)\]\((\S+)\)(?:\s+(.*))?$`)
+	// dashSeparator is a hyphen, en dash or em dash with space on both
+	// sides, so that hyphenated words ("self-help") and urls stay whole.
+	dashSeparator = regexp.MustCompile(`\s+[-–—]\s+`)
+)
+
+// parseSourceLine reads one source, written as
+//
+//   - title | publisher | url (the url is the last part and the publisher
+//     the one before it, so a title may itself hold "|");
+//   - [title](url), perhaps followed by the publisher;
+//   - a link alone: its host, without "www.", is the title and publisher;
+//   - title - publisher - url (or en or em dashes), split as with "|".
+//
+// A Markdown link is tried first, since its title may hold "|". It returns
+// the problems of the line without its number, and whether it was read as
+// a source at all.
+func parseSourceLine(line string) (s Source, problems []string, ok bool) {
+	switch m := markdownLink.FindStringSubmatch(line); {
+	case m != nil:
+		s = Source{Title: strings.TrimSpace(m[1]), URL: m[2],
+			Publisher: strings.TrimSpace(strings.TrimLeft(m[3], "-–—|,: \t"))}
+		if s.Publisher == "" {
+			s.Publisher = linkHost(s.URL)
+		}
+	case strings.Contains(line, "|"):
 		parts := strings.Split(line, "|")
 		if len(parts) < 3 {
-			problems = append(problems, fmt.Sprintf("line %d: expected title | publisher | url", n))
-			continue
+			return Source{}, []string{"expected title | publisher | url"}, false
 		}
 		k := len(parts)
-		s := Source{
+		s = Source{
 			Title:     strings.TrimSpace(strings.Join(parts[:k-2], "|")),
 			Publisher: strings.TrimSpace(parts[k-2]),
 			URL:       strings.TrimSpace(parts[k-1]),
 		}
-		if s.Title == "" {
-			problems = append(problems, fmt.Sprintf("line %d: the title is empty", n))
+	case !strings.ContainsAny(line, " \t") && (strings.Contains(line, "://") || strings.Contains(line, ".")):
+		host := linkHost(line)
+		return Source{Title: host, Publisher: host, URL: line}, urlProblem(line), true
+	default:
+		seps := dashSeparator.FindAllStringIndex(line, -1)
+		if len(seps) < 2 {
+			return Source{}, []string{fmt.Sprintf("%q is not a source: write title - publisher - https://…, a link alone, or [title](https://…)", shortLine(line))}, false
 		}
-		if s.Publisher == "" {
-			problems = append(problems, fmt.Sprintf("line %d: the publisher is empty", n))
+		pub, link := seps[len(seps)-2], seps[len(seps)-1]
+		s = Source{
+			Title:     strings.TrimSpace(line[:pub[0]]),
+			Publisher: strings.TrimSpace(line[pub[1]:link[0]]),
+			URL:       strings.TrimSpace(line[link[1]:]),
 		}
-		if msg := checkURL(s.URL); msg != "" {
-			problems = append(problems, fmt.Sprintf("line %d: %s", n, msg))
-		}
-		out = append(out, s)
 	}
-	return out, problems
+	if s.Title == "" {
+		problems = append(problems, "the title is empty")
+	}
+	if s.Publisher == "" {
+		problems = append(problems, "the publisher is empty")
+	}
+	return s, append(problems, urlProblem(s.URL)...), true
+}
+
+// shortLine is line cut to 60 characters, to quote it in a problem.
+func shortLine(line string) string {
+	if r := []rune(line); len(r) > 60 {
+		return string(r[:59]) + "…"
+	}
+	return line
+}
+
+// urlProblem is checkURL's problem with link, if any, saying to start it
+// with https:// when it has no scheme ("www.nhs.uk/...").
+func urlProblem(link string) []string {
+	msg := checkURL(link)
+	switch {
+	case msg == "":
+		return nil
+	case link != "" && !strings.Contains(link, "://"):
+		msg += ": start it with https://"
+	}
+	return []string{msg}
+}
+
+// linkHost is the host of a link without "www.", read as if it began with
+// https:// when it has no scheme; "" when there is none.
+func linkHost(link string) string {
+	if !strings.Contains(link, "://") {
+		link = "https://" + link
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
 // FormatSources writes sources the way ParseSources reads them.
