@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -30,7 +31,10 @@ import (
 // reload that runs next, and a folder whose files have not changed since
 // the last reload is not loaded again (its result is given again).
 type Reloader struct {
-	Dir       string
+	Dir string
+	// Source, when set, is read instead of Dir: a corpus that several
+	// processes share in a database.
+	Source    CorpusSource
 	Responder *Responder
 	Options   index.Options
 	Log       *slog.Logger
@@ -48,6 +52,15 @@ type Reloader struct {
 	seenErr    error
 }
 
+// CorpusSource is a corpus kept elsewhere than in a folder of this machine.
+type CorpusSource interface {
+	// Snapshot returns the files of the corpus as they are now, laid out
+	// as a corpus folder, and a fingerprint that changes whenever they do.
+	// It fails when they cannot be read (a database that is down); the
+	// corpus being served then stays.
+	Snapshot() (files fs.FS, fingerprint string, err error)
+}
+
 // reload is one run of the reloader, shared by every request it serves.
 type reload struct {
 	done   chan struct{}
@@ -60,7 +73,18 @@ type reload struct {
 // invalid) and changes nothing. A request made while a reload runs waits
 // for the next one, which sees every change made before the request.
 func (rl *Reloader) Reload() (knowledge.Report, error) {
+	req := rl.request()
+	<-req.done
+	return req.report, req.err
+}
+
+// Trigger asks for a reload like Reload, without waiting for it: for
+// watchers, which would otherwise need a goroutine per request.
+func (rl *Reloader) Trigger() { rl.request() }
+
+func (rl *Reloader) request() *reload {
 	rl.mu.Lock()
+	defer rl.mu.Unlock()
 	req := rl.pending
 	if req == nil {
 		req = &reload{done: make(chan struct{})}
@@ -71,9 +95,17 @@ func (rl *Reloader) Reload() (knowledge.Report, error) {
 			go rl.run(req)
 		}
 	}
-	rl.mu.Unlock()
-	<-req.done
-	return req.report, req.err
+	return req
+}
+
+// Serving tells the reloader that the responder already serves the files
+// whose fingerprint is fp (loaded at start-up), so that a reload of the same
+// files does not build their index again.
+func (rl *Reloader) Serving(fp string, report knowledge.Report) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	rl.seen, rl.seenReport, rl.seenErr = fp, report, nil
+	rl.last, rl.lastOK = time.Now(), true
 }
 
 // run runs req, then the reloads requested meanwhile, one at a time.
@@ -89,6 +121,19 @@ func (rl *Reloader) run(req *reload) {
 }
 
 func (rl *Reloader) reload() (knowledge.Report, error) {
+	if rl.Source != nil {
+		files, fp, err := rl.Source.Snapshot()
+		if err != nil {
+			rl.Metrics.CorpusLoaded(0, "error")
+			rl.mu.Lock()
+			rl.last, rl.lastOK = time.Now(), false
+			rl.mu.Unlock()
+			rl.log().Error("reload failed: the corpus could not be read; still serving the previous one",
+				slog.String(LogEvent, "reload-unreadable"), slog.String(LogError, err.Error()))
+			return knowledge.Report{}, fmt.Errorf("reload: %w", err)
+		}
+		return rl.decide(fp, nil, func() (*knowledge.Corpus, knowledge.Report, error) { return knowledge.Load(files) }, func() {})
+	}
 	// Read under the folder's lock, shared: a change (knowledge.Dir, in
 	// this process or another) holds it until all its files are written,
 	// so a reload never sees half of one. The index is built after.
@@ -100,6 +145,13 @@ func (rl *Reloader) reload() (knowledge.Report, error) {
 	// The fingerprint is taken before the load: a change made in between
 	// (by hand, without the lock) is then seen by the next reload.
 	fp, fpErr := knowledge.Fingerprint(rl.Dir)
+	return rl.decide(fp, fpErr, func() (*knowledge.Corpus, knowledge.Report, error) { return knowledge.LoadRoot(rl.Dir) }, unlock)
+}
+
+// decide serves the files whose fingerprint is fp (fpErr when it could not
+// be taken) unless they are those of the last decided reload, loading them
+// with load; unlock is called once they are read.
+func (rl *Reloader) decide(fp string, fpErr error, load func() (*knowledge.Corpus, knowledge.Report, error), unlock func()) (knowledge.Report, error) {
 	rl.mu.Lock()
 	if fpErr == nil && fp == rl.seen {
 		report, err := rl.seenReport, rl.seenErr
@@ -110,7 +162,7 @@ func (rl *Reloader) reload() (knowledge.Report, error) {
 		return report, err
 	}
 	rl.mu.Unlock()
-	c, report, err := knowledge.LoadRoot(rl.Dir)
+	c, report, err := load()
 	unlock()
 	decided := true
 	if err != nil {
@@ -128,6 +180,14 @@ func (rl *Reloader) reload() (knowledge.Report, error) {
 		rl.seen, rl.seenReport, rl.seenErr = fp, report, err
 	}
 	return report, err
+}
+
+// CheckCorpus is what a corpus must pass besides loading to be served: the
+// crisis canaries (safety.CheckCanaries), which a reload checks on the
+// library it builds. A change saved elsewhere than in a folder (a database)
+// is checked with it before it is saved.
+func CheckCorpus(c *knowledge.Corpus) error {
+	return safety.CheckCanaries(safety.New(c.Triage))
 }
 
 // serve indexes and checks a loaded corpus and serves it. decided is false

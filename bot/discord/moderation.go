@@ -23,7 +23,7 @@ type Moderation struct {
 	Responder *bot.Responder
 	// Dir is the writable corpus; nil when the embedded corpus is served
 	// (read-only: edits are refused with an explanation).
-	Dir *knowledge.Dir
+	Dir CorpusEditor
 	// Reload serves the directory again after a change.
 	Reload func() (knowledge.Report, error)
 	Store  store.Store

@@ -116,6 +116,22 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		}
 		return fmt.Errorf("configuration:\n%w", err)
 	}
+	dataPath := envOr(getenv, "CONFIDANT_DATA", "confidant.db")
+	db, err := openStore(dataPath)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", redactURL(dataPath), err)
+	}
+	defer db.Close()
+	// On PostgreSQL, the corpus imported into the database, if any, is
+	// served instead, and moderators change it there.
+	shared, err := openSharedCorpus(db, *dir, log)
+	if err != nil {
+		return err
+	}
+	if shared != nil {
+		defer shared.Close()
+		corpus = shared.loaded
+	}
 	r, err := responderFor(corpus, log)
 	if err != nil {
 		return err
@@ -134,12 +150,6 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	r.Metrics = metrics
 	metrics.CorpusLoaded(r.Library().Index.Len(), "ok")
 
-	dataPath := envOr(getenv, "CONFIDANT_DATA", "confidant.db")
-	db, err := openStore(dataPath)
-	if err != nil {
-		return fmt.Errorf("database %s: %w", redactURL(dataPath), err)
-	}
-	defer db.Close()
 	r.ShareGaps = true
 	tally := &bot.Tally{Recorder: db, Log: log}
 	guilds := moderationGuilds(getenv("CONFIDANT_MODERATION_GUILDS"))
@@ -153,7 +163,10 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	ix := &discord.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally, HelpChannel: help}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return tally.Run(gctx, bot.TallyFlushEvery) })
-	if *dir != "" {
+	if shared != nil {
+		follow := shared.moderate(r, mod, log, metrics)
+		g.Go(func() error { return follow(gctx) })
+	} else if *dir != "" {
 		reloader := &bot.Reloader{Dir: *dir, Responder: r, Options: index.DefaultOptions(), Log: log, Metrics: metrics}
 		corpusDir, err := knowledge.OpenDir(*dir)
 		if err != nil {

@@ -21,6 +21,15 @@ func openStore(setting string) (store.Store, error) {
 	if !isPostgresURL(setting) {
 		return sqlite.Open(setting)
 	}
+	db, err := openPostgres(setting)
+	if err != nil {
+		return nil, err // not a nil *postgres.DB in a non-nil Store
+	}
+	return db, nil
+}
+
+// openPostgres opens the PostgreSQL database of the URL setting.
+func openPostgres(setting string) (*postgres.DB, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
 	return postgres.Open(ctx, setting)

@@ -109,6 +109,15 @@ var migrations = []string{
 		action       text        NOT NULL
 	);
 	CREATE INDEX audit_log_by_time ON audit_log (at DESC, id DESC);`,
+	// The corpus, when processes share it (corpus.go): every file by path,
+	// and the number of the last change, whose row every change locks.
+	`CREATE TABLE corpus_files (
+		path    text   COLLATE "C" PRIMARY KEY,
+		content text   NOT NULL,
+		version bigint NOT NULL
+	);
+	CREATE TABLE corpus_version (version bigint NOT NULL);
+	INSERT INTO corpus_version (version) VALUES (0);`,
 }
 
 // migrate applies the missing migrations in order. Each step takes an
