@@ -8,6 +8,31 @@ import (
 	"time"
 )
 
+// Counter remembers what each person already had counted (votes, shares):
+// in this process (NewCounter), or in a database that several processes
+// share (package cluster). First reports whether this is the first time
+// within a day that userID counts what, and remembers it; Forget undoes
+// that, for a count that could not be written. Neither fails: when First
+// cannot tell, it says first.
+type Counter interface {
+	First(userID, what string, now time.Time) bool
+	Forget(userID, what string)
+}
+
+// NewCounter remembers counts for a day in this process.
+func NewCounter() Counter { return new(counted) }
+
+func (c *counted) First(userID, what string, now time.Time) bool { return c.first(userID, what, now) }
+func (c *counted) Forget(userID, what string)                    { c.forget(userID, what) }
+
+// counter is Moderation.Counted, or this process's own.
+func (m *Moderation) counter() Counter {
+	if m.Counted != nil {
+		return m.Counted
+	}
+	return &m.counted
+}
+
 // counted remembers, for a day, which votes and shares each person has
 // already had counted, so that one person cannot stuff the statistics or
 // the shared questions. Like the rate limiter it never holds a user ID: a

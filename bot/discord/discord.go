@@ -39,8 +39,12 @@ type DiscordConfig struct {
 	// once (default DefaultMaxRetrying); beyond that it is dropped and counted.
 	RetryFor    time.Duration
 	MaxRetrying int
-	// Limits, when set, is shared with an HTTP endpoint in the same process.
-	Limits *RateLimiter
+	// Limits, when set, is shared with an HTTP endpoint in the same process
+	// or with other processes.
+	Limits Limiter
+	// Handled, when set, remembers the messages and interactions handled,
+	// shared with other processes; by default this process remembers them.
+	Handled Seen
 	// Moderation registers the /faq commands too, in ModerationGuilds only.
 	Moderation       bool
 	ModerationGuilds []string
@@ -77,7 +81,7 @@ type Discord struct {
 	s       *discordgo.Session
 	r       *bot.Responder
 	log     *slog.Logger
-	limits  *RateLimiter
+	limits  Limiter
 	wg      sync.WaitGroup
 	closing chan struct{}
 	// workMu orders begin's wg.Add before Close's wg.Wait: an Add from
@@ -90,7 +94,7 @@ type Discord struct {
 	memory *bot.Memory
 	// handled are the messages and interactions already taken on, so that a
 	// redelivered event is not answered twice.
-	handled *seenIDs
+	handled Seen
 	// retrying counts the replies waiting to be tried again.
 	retrying atomic.Int64
 }
@@ -137,9 +141,13 @@ func NewDiscord(cfg DiscordConfig, r *bot.Responder, log *slog.Logger) (*Discord
 	if limits == nil {
 		limits = NewRateLimiter(cfg.Burst, cfg.Refill)
 	}
+	handled := cfg.Handled
+	if handled == nil {
+		handled = newSeenIDs(HandledFor, MaxHandled)
+	}
 	d := &Discord{cfg: cfg, s: s, r: r, log: log, limits: limits, closing: make(chan struct{}),
 		ix:      &Interactions{Responder: r, Limits: limits, REST: s, Log: log},
-		handled: newSeenIDs(HandledFor, MaxHandled), memory: bot.NewMemory()}
+		handled: handled, memory: bot.NewMemory()}
 	s.AddHandler(d.onReady)
 	s.AddHandler(d.onMessage)
 	s.AddHandler(d.onInteraction)

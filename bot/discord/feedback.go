@@ -34,11 +34,11 @@ func (m *Moderation) feedback(i *discordgo.Interaction, custom string) *discordg
 	}
 	now := m.now()
 	user, what := UserID(i), "vote\x00"+entry+"\x00"+now.UTC().Format(time.DateOnly)
-	if !m.counted.first(user, what, now) {
+	if !m.counter().First(user, what, now) {
 		return text(voteAlready)
 	}
 	if err := m.Store.CountFeedback(context.Background(), entry, helpful, now); err != nil {
-		m.counted.forget(user, what) // not counted: the person may try again
+		m.counter().Forget(user, what) // not counted: the person may try again
 		m.log().Error("feedback", slog.String(bot.LogEvent, "feedback"), slog.String(bot.LogError, err.Error()))
 		return text(voteNotRecorded)
 	}

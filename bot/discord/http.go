@@ -55,11 +55,14 @@ type HTTPServer struct {
 	Ready func(ctx context.Context) error
 	// Now is the clock (tests set it).
 	Now func() time.Time
+	// Handled, when set, remembers the interaction ids answered, shared with
+	// other processes; by default this process remembers them.
+	Handled Seen
 
 	after sync.WaitGroup
 	// handled are the interaction ids answered within the signature window,
 	// so that a captured request cannot be replayed.
-	handled     *seenIDs
+	handled     Seen
 	handledOnce sync.Once
 }
 
@@ -160,7 +163,12 @@ func (s *HTTPServer) fresh(ts string) bool {
 // MaxClockSkew ahead, so ids are kept for both together. Discord sends each
 // interaction once; only a replay repeats one.
 func (s *HTTPServer) firstTime(id string) bool {
-	s.handledOnce.Do(func() { s.handled = newSeenIDs(MaxSignatureAge+MaxClockSkew, MaxReplayIDs) })
+	s.handledOnce.Do(func() {
+		s.handled = s.Handled
+		if s.handled == nil {
+			s.handled = newSeenIDs(MaxSignatureAge+MaxClockSkew, MaxReplayIDs)
+		}
+	})
 	return s.handled.First(id, s.now())
 }
 

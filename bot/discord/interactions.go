@@ -19,7 +19,7 @@ import (
 type Interactions struct {
 	Responder *bot.Responder
 	// Limits is the per-person question budget (nil: no limit).
-	Limits *RateLimiter
+	Limits Limiter
 	// REST deletes the bot's own messages after a response (nil: no deletes).
 	REST *discordgo.Session
 	Log  *slog.Logger

@@ -37,6 +37,9 @@ type Moderation struct {
 	Log  *slog.Logger
 	Now  func() time.Time
 
+	// Counted remembers the votes and shares already counted, shared with
+	// other processes; nil: this process remembers them (counted).
+	Counted Counter
 	counted counted // votes and shares already counted (feedback.go)
 
 	limitsOnce  sync.Once

@@ -110,11 +110,11 @@ func (m *Moderation) shareGap(i *discordgo.Interaction) *discordgo.InteractionRe
 		what = "share-text\x00" + q
 	}
 	now, user := m.now(), UserID(i)
-	if !m.counted.first(user, what, now) {
+	if !m.counter().First(user, what, now) {
 		return text(shareAlready)
 	}
 	if err := m.Store.ShareGap(context.Background(), q, now); err != nil {
-		m.counted.forget(user, what) // not stored: the person may try again
+		m.counter().Forget(user, what) // not stored: the person may try again
 		if errors.Is(err, store.ErrInvalid) {
 			return text(shareEmpty)
 		}

@@ -9,6 +9,15 @@ import (
 	"time"
 )
 
+// Limiter decides on one question of a person's budget: a RateLimiter in
+// this process, or a budget that several processes share (package
+// cluster). Take never fails: a limiter that cannot decide allows.
+type Limiter interface {
+	Take(userID string) Allowance
+}
+
+var _ Limiter = (*RateLimiter)(nil)
+
 // RateLimiter gives each person a small budget of questions that refills
 // over time. People are keyed by an HMAC of their Discord user ID under a
 // random key made at start-up and never stored, so the table cannot be

@@ -6,6 +6,17 @@ import (
 	"time"
 )
 
+// Seen remembers which Discord ids (messages, interactions) were already
+// handled: in this process (NewSeen), or in a database that several
+// processes share (package cluster). First records id and reports whether
+// it is new; it never fails: when it cannot tell, it says new.
+type Seen interface {
+	First(id string, now time.Time) bool
+}
+
+// NewSeen remembers ids for ttl, at most max of them, in this process.
+func NewSeen(ttl time.Duration, max int) Seen { return newSeenIDs(ttl, max) }
+
 // seenIDs remembers which Discord ids (messages, interactions) were already
 // handled, for a while and in bounded memory, so that each is handled once.
 // It keeps a hash of each id under a seed made at start-up, never the id

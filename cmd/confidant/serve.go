@@ -110,7 +110,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if corpusErr != nil {
 		corpusErr = fmt.Errorf("corpus: %w", corpusErr)
 	}
-	if err := errors.Join(logErr, cfg.validate(), corpusErr); err != nil {
+	if err := errors.Join(logErr, cfg.validate(), corpusErr, sharedKeyProblem(getenv("CONFIDANT_SHARED_KEY"))); err != nil {
 		if logErr != nil {
 			return usageError{"configuration:\n" + err.Error()} // a bad flag value: exit 2
 		}
@@ -158,11 +158,21 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	}
 	mod := &discord.Moderation{Responder: r, Store: db, Guilds: guilds, ModeratorRole: getenv("CONFIDANT_MODERATOR_ROLE"), Log: log}
 
-	limits := discord.NewRateLimiter(5, discord.DefaultRefill)
+	var limits discord.Limiter = discord.NewRateLimiter(5, discord.DefaultRefill)
+	// On PostgreSQL with CONFIDANT_SHARED_KEY, every process shares them.
+	people := sharedPeople(db, getenv("CONFIDANT_SHARED_KEY"), log)
+	if people != nil {
+		limits = people.Limiter(5, discord.DefaultRefill)
+		mod.Counted = people.Counter()
+		cfg.discord.Handled = people.Seen("gateway", discord.HandledFor, discord.NewSeen(discord.HandledFor, discord.MaxHandled))
+	}
 	help := getenv("CONFIDANT_HELP_CHANNEL")
 	ix := &discord.Interactions{Responder: r, Limits: limits, Log: log, Moderation: mod, Tally: tally, HelpChannel: help}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return tally.Run(gctx, bot.TallyFlushEvery) })
+	if people != nil {
+		g.Go(func() error { return people.Sweep(gctx, time.Minute) })
+	}
 	if shared != nil {
 		follow := shared.moderate(r, mod, log, metrics)
 		g.Go(func() error { return follow(gctx) })
@@ -198,7 +208,7 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	}
 	if cfg.httpAddr != "" {
 		pub, _ := discord.ParsePublicKey(cfg.publicKey)
-		srv := &discord.HTTPServer{Interactions: ix, PublicKey: pub, Log: log,
+		srv := &discord.HTTPServer{Interactions: ix, PublicKey: pub, Log: log, Handled: httpHandled(people),
 			Ready: func(ctx context.Context) error { return readiness(ctx, r, db) },
 		}
 		g.Go(func() error { return srv.Serve(gctx, cfg.httpAddr) })

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/confidant-bot/confidant/bot/cluster"
+	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/bot/store/postgres"
 	"github.com/confidant-bot/confidant/bot/store/sqlite"
@@ -38,4 +42,46 @@ func openPostgres(setting string) (*postgres.DB, error) {
 func isPostgresURL(setting string) bool {
 	s := strings.ToLower(setting)
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// sharedKeyProblem checks CONFIDANT_SHARED_KEY, the secret under which the
+// processes on one PostgreSQL database key what they share about people.
+func sharedKeyProblem(key string) error {
+	if key != "" && len(key) < cluster.MinSecretLen {
+		return fmt.Errorf("CONFIDANT_SHARED_KEY must be at least %d characters (the same random secret on every process), such as the output of: openssl rand -hex 32", cluster.MinSecretLen)
+	}
+	return nil
+}
+
+// sharedPeople is what the processes on db share about people: question
+// budgets, votes and shares counted, and ids handled (replays). It is nil,
+// and each process keeps its own, unless db is PostgreSQL and key is set.
+func sharedPeople(db store.Store, key string, log *slog.Logger) *cluster.People {
+	pg, ok := db.(*postgres.DB)
+	switch {
+	case ok && key == "":
+		log.Warn("CONFIDANT_SHARED_KEY is not set: rate limits, vote and share counts and replay protection are kept per process; set the same secret on every process to share them")
+		return nil
+	case !ok && key != "":
+		log.Warn("CONFIDANT_SHARED_KEY is ignored: it is used with a PostgreSQL CONFIDANT_DATA only")
+		return nil
+	case !ok:
+		return nil
+	}
+	people, err := cluster.NewPeople(pg, key, log)
+	if err != nil { // checked with the configuration already
+		log.Error(err.Error())
+		return nil
+	}
+	return people
+}
+
+// httpHandled is the replay protection of HTTP interactions: shared by
+// the processes when people is, else nil (each process its own).
+func httpHandled(people *cluster.People) discord.Seen {
+	if people == nil {
+		return nil
+	}
+	window := discord.MaxSignatureAge + discord.MaxClockSkew
+	return people.Seen("http", window, discord.NewSeen(window, discord.MaxReplayIDs))
 }

@@ -87,3 +87,20 @@ func TestOpenStorePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestServeNamesShortSharedKey: a shared key too short to key what the
+// processes share is a configuration problem, named with the others.
+func TestServeNamesShortSharedKey(t *testing.T) {
+	res := mustRun(t, "", map[string]string{"CONFIDANT_SHARED_KEY": "too-short"}, "serve")
+	if res.code != 1 || res.runErr == nil {
+		t.Fatalf("serve with a short CONFIDANT_SHARED_KEY: exit %d (%v), want 1", res.code, res.runErr)
+	}
+	for _, want := range []string{"CONFIDANT_SHARED_KEY", "DISCORD_TOKEN"} {
+		if !strings.Contains(res.runErr.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, res.runErr)
+		}
+	}
+	if strings.Contains(res.runErr.Error()+res.out+res.err, "too-short") {
+		t.Error("the secret was printed")
+	}
+}

@@ -118,6 +118,24 @@ var migrations = []string{
 	);
 	CREATE TABLE corpus_version (version bigint NOT NULL);
 	INSERT INTO corpus_version (version) VALUES (0);`,
+	// What processes share about people (shared.go): budgets and what was
+	// already counted or handled, under HMAC keys only, each row until it
+	// expires. Unlogged: a crash of the server forgets them, as a restart
+	// of one process did when each kept its own.
+	`CREATE UNLOGGED TABLE person_budgets (
+		key      bytea            PRIMARY KEY,
+		tokens   double precision NOT NULL,
+		at       timestamptz      NOT NULL,
+		notified boolean          NOT NULL,
+		decision smallint         NOT NULL,
+		expires  timestamptz      NOT NULL
+	);
+	CREATE INDEX person_budgets_expiry ON person_budgets (expires);
+	CREATE UNLOGGED TABLE seen_keys (
+		key     bytea       PRIMARY KEY,
+		expires timestamptz NOT NULL
+	);
+	CREATE INDEX seen_keys_expiry ON seen_keys (expires);`,
 }
 
 // migrate applies the missing migrations in order. Each step takes an

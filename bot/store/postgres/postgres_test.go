@@ -220,8 +220,8 @@ func TestOpenTogetherMigratesOnce(t *testing.T) {
 	if err := conn(t, u).QueryRow(context.Background(), `SELECT count(*), max(version) FROM schema_version`).Scan(&rows, &version); err != nil {
 		t.Fatal(err)
 	}
-	if rows != 1 || version != 2 {
-		t.Fatalf("schema_version: %d rows, version %d; want 1 row, version 2", rows, version)
+	if rows != 1 || version != 3 {
+		t.Fatalf("schema_version: %d rows, version %d; want 1 row, version 3", rows, version)
 	}
 }
 
