@@ -41,6 +41,7 @@ type Moderation struct {
 	// other processes; nil: this process remembers them (counted).
 	Counted Counter
 	counted counted // votes and shares already counted (feedback.go)
+	drafts  drafts  // forms whose save failed, by moderator (moderation_edit.go)
 
 	limitsOnce  sync.Once
 	reloadLimit *RateLimiter // per moderator (moderation_limit.go)
@@ -52,6 +53,7 @@ var _ InteractionHandler = (*Moderation)(nil)
 const (
 	idModalAdd   = "faq-add:"     // + entry id
 	idModalEdit  = "faq-edit:"    // + entry id + ":" + version
+	idReopen     = "faq-reopen:"  // + the form (draftForm); the moderator is who clicks
 	idGapDismiss = "gap-dismiss:" // + gap id
 	idGapAdd     = "gap-add:"     // + gap id
 	gapsPerPage  = 10
@@ -163,6 +165,11 @@ func (m *Moderation) Handle(i *discordgo.Interaction) (*discordgo.InteractionRes
 			// Interactions (other answers, people to talk to).
 			resp := m.feedback(i, id)
 			return resp, nil, !strings.HasPrefix(id, idNotHelpful)
+		case strings.HasPrefix(id, idReopen):
+			if !m.isModerator(i) {
+				return message(refusal), nil, true
+			}
+			return m.reopen(i, id), nil, true
 		case strings.HasPrefix(id, idGapDismiss), strings.HasPrefix(id, idGapAdd):
 			if !m.isModerator(i) {
 				return message(refusal), nil, true
@@ -298,10 +305,6 @@ func (m *Moderation) command(i *discordgo.Interaction) (*discordgo.InteractionRe
 	return text("Unknown /faq command."), nil
 }
 
-// slug makes an entry id from a title.
-// save validates a submitted form exactly as lint does and writes it
-// atomically; every problem comes back in one message and nothing is
-// written when there is any.
 func (m *Moderation) audit(i *discordgo.Interaction, entry, action string) {
 	if m.Store == nil {
 		return
