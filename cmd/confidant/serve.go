@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/cluster"
 	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/bot/metrics"
 	"github.com/confidant-bot/confidant/bot/store"
@@ -26,8 +27,10 @@ const serveUsage = `Usage: confidant serve [--http ADDR] [--gateway=true|false] 
 Run the Discord bot until interrupted.
 
   gateway  (default when DISCORD_TOKEN is set and --http is not): connects to
-           Discord's gateway; answers DMs, slash commands and clicks. Run
-           exactly one gateway process per shard, or people get double replies.
+           Discord's gateway; answers DMs, slash commands and clicks. With
+           SQLite run exactly one gateway process per shard, or people get
+           double replies; with a PostgreSQL CONFIDANT_DATA run several: the
+           one holding a lock connects, another takes over if it stops.
   --http   serves Discord's HTTP interactions at ADDR/interactions (slash
            commands and clicks only; DMs need the gateway), plus /healthz and
            /readyz. Needs DISCORD_PUBLIC_KEY. Stateless: run as many replicas
@@ -36,7 +39,10 @@ Run the Discord bot until interrupted.
 Environment: DISCORD_TOKEN (gateway; also lets HTTP replicas delete replies),
 DISCORD_PUBLIC_KEY (HTTP), CONFIDANT_DATA (the database of shared questions,
 counters and the moderators' audit log; default confidant.db in the working
-directory), CONFIDANT_MODERATOR_ROLE (a role ID allowed to use /faq besides
+directory; a postgres:// URL to share it, and the corpus imported into it,
+between processes), CONFIDANT_SHARED_KEY (with PostgreSQL: the secret, the
+same on every process, under which rate limits and replay protection are
+shared), CONFIDANT_MODERATOR_ROLE (a role ID allowed to use /faq besides
 Manage Server), CONFIDANT_GUILD_ID (register the commands in one
 server only), CONFIDANT_CORPUS, CONFIDANT_DISCORD_API (base URL of Discord's
 REST API, for a proxy or a test server), CONFIDANT_HTTP (default for --http).
@@ -185,10 +191,21 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		mod.Dir, mod.Reload = corpusDir, reloader.Reload
 		g.Go(func() error { return reloader.Watch(gctx, 500*time.Millisecond) })
 	}
-	if cfg.gateway {
-		cfg.discord.Limits = limits
-		cfg.discord.Moderation = len(guilds) > 0
-		cfg.discord.ModerationGuilds = guilds
+	cfg.discord.Limits = limits
+	cfg.discord.Moderation = len(guilds) > 0
+	cfg.discord.ModerationGuilds = guilds
+	if lock := gatewayLock(db); cfg.gateway && lock != nil {
+		// On PostgreSQL any number of processes may run the gateway: the
+		// one holding the lock connects, the others wait to take over.
+		rest, err := discord.NewREST(cfg.discord)
+		if err != nil {
+			return err
+		}
+		ix.REST, mod.REST = rest, rest
+		g.Go(func() error {
+			return cluster.RunExclusive(gctx, lock, connectGateway(cfg.discord, r, log, mod, tally, help), log)
+		})
+	} else if cfg.gateway {
 		d, err := discord.NewDiscord(cfg.discord, r, log)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/bot/cluster"
 	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/bot/store"
@@ -84,4 +85,28 @@ func httpHandled(people *cluster.People) discord.Seen {
 	}
 	window := discord.MaxSignatureAge + discord.MaxClockSkew
 	return people.Seen("http", window, discord.NewSeen(window, discord.MaxReplayIDs))
+}
+
+// gatewayLock lets one process at a time connect to the gateway, when the
+// processes share a PostgreSQL database; nil with SQLite, where one process
+// runs the gateway.
+func gatewayLock(db store.Store) cluster.Lock {
+	if pg, ok := db.(*postgres.DB); ok {
+		return pg.NewLock("gateway")
+	}
+	return nil
+}
+
+// connectGateway is one connection to Discord's gateway, made anew each time this
+// process takes the gateway lock.
+func connectGateway(cfg discord.DiscordConfig, r *bot.Responder, log *slog.Logger, mod *discord.Moderation, tally *bot.Tally, help string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		d, err := discord.NewDiscord(cfg, r, log)
+		if err != nil {
+			return err
+		}
+		dix := d.Interactions()
+		dix.Moderation, dix.Tally, dix.HelpChannel = mod, tally, help
+		return d.Run(ctx)
+	}
 }
