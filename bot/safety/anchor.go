@@ -246,17 +246,13 @@ var wordStats = sync.OnceValue(func() (st struct {
 	cum    []int    // cum[i]: the counts of words[:i] added up
 }) {
 	st.counts = map[string]int{}
-	for _, text := range []string{trainTSV, ordinaryTSV} {
-		for line := range strings.Lines(text) {
-			_, msg, _ := strings.Cut(line, "\t")
-			_, msg, _ = strings.Cut(msg, "\t")
-			seen := map[string]bool{}
-			for _, w := range strings.FieldsFunc(strings.ToLower(msg), notWordByte) {
-				w = collapseRepeats(w)
-				if !seen[w] {
-					seen[w] = true
-					st.counts[w]++
-				}
+	for _, e := range TrainingSet() {
+		seen := map[string]bool{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(e.Text), notWordByte) {
+			w = collapseRepeats(w)
+			if !seen[w] {
+				seen[w] = true
+				st.counts[w]++
 			}
 		}
 	}

@@ -2,73 +2,149 @@ package safety_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/confidant-bot/confidant/bot/safety"
-	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
+	"github.com/confidant-bot/confidant/knowledge/textmodel"
 )
 
-// TestCalibrateSafety prints 5-fold cross-validated figures on the
-// training set, the only data the thresholds are chosen on. Run with
-// CONFIDANT_CALIBRATE=1 go test -run CalibrateSafety -v ./bot/safety.
+// TestCalibrateSafety prints figures the thresholds and training options
+// are chosen by, on the training data only: each writer's training file
+// (data/train*.tsv) is held out in turn and the model trained on the
+// others and the ordinary questions, so every figure is on the words of a
+// writer the model never saw, as the held-out set is. The ordinary
+// questions are scored by 5-fold cross-validation on top. Run with
+//
+//	CONFIDANT_CALIBRATE=1 go test -run CalibrateSafety -v -timeout 60m ./bot/safety
+//
+// CONFIDANT_CALIBRATE_BITS, _EPOCHS and _L2 change the training options
+// (comma-separated values are all tried).
 func TestCalibrateSafety(t *testing.T) {
 	if os.Getenv("CONFIDANT_CALIBRATE") == "" {
-		t.Skip("set CONFIDANT_CALIBRATE=1 to run the cross-validation")
+		t.Skip("set CONFIDANT_CALIBRATE=1 to run the calibration")
 	}
 	rules := knowledgetest.MustDefault(t).Triage
-	all := safety.TrainingSet()
-	const k = 5
-	var held []safety.Example
-	var probs []safety.Probabilities
-	var pats []safety.Verdict
-	pt := safety.NewWithModel(rules, nil)
-	for fold := 0; fold < k; fold++ {
-		var train, test []safety.Example
-		for i, e := range all {
-			if i%k == fold {
-				test = append(test, e)
-			} else {
-				train = append(train, e)
-			}
+	files := safety.TrainingFiles()
+	names := slices.Sorted(maps.Keys(files))
+	ordinary := safety.OrdinarySet()
+	for _, opts := range calibrationOptions(t) {
+		type fold struct {
+			model *safety.Model
+			test  []safety.Example
 		}
-		m := safety.Train(train)
-		for _, e := range test {
-			held = append(held, e)
-			probs = append(probs, m.Predict(e.Text))
-			pats = append(pats, pt.Classify(e.Text))
-		}
-	}
-	cats := []string{"", "self-harm", "sexual-assault", "abuse", "minor"}
-	for _, th := range []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5} {
-		right, total := map[string]int{}, map[string]int{}
-		for i, e := range held {
-			p := probs[i]
-			v := pats[i]
-			if v.Kind != knowledge.VerdictCrisis && !v.Past && p.Crisis() >= th {
-				best := 1
-				for c := 2; c <= 4; c++ {
-					if p[c] > p[best] {
-						best = c
-					}
+		var folds []fold
+		for _, held := range names {
+			var train []safety.Example
+			for _, n := range names {
+				if n != held {
+					train = append(train, files[n]...)
 				}
-				v = safety.Verdict{Kind: knowledge.VerdictCrisis, Category: cats[best]}
 			}
-			lab := e.Label
-			if !strings.HasPrefix(lab, "crisis/") && lab != "benign" {
-				continue
+			folds = append(folds, fold{safety.TrainWith(append(train, ordinary...), opts), files[held]})
+		}
+		var all []safety.Example
+		for _, n := range names {
+			all = append(all, files[n]...)
+		}
+		for k := range 5 {
+			var train, test []safety.Example
+			for i, e := range ordinary {
+				if i%5 == k {
+					test = append(test, e)
+				} else {
+					train = append(train, e)
+				}
 			}
-			total[lab]++
-			if safety.Outcome(lab, v) {
-				right[lab]++
+			folds = append(folds, fold{safety.TrainWith(append(slices.Clone(all), train...), opts), test})
+		}
+		fmt.Printf("options bits=%d epochs=%d rate=%g l2=%g\n", opts.HashBits, opts.Epochs, opts.Rate, opts.L2)
+		for _, th := range calibrationThresholds() {
+			crisisMin := th.CrisisMin
+			var r safety.SafetyReport
+			perFile := map[string]float64{}
+			for i, f := range folds {
+				tr := safety.NewWithModel(rules, f.model)
+				tr.Thresholds = th
+				fr := safety.Evaluate(tr, f.test)
+				r = r.Add(fr)
+				if i < len(names) {
+					perFile[names[i]] = float64(fr.CrisisRight) / float64(max(1, fr.CrisisTotal))
+				}
+			}
+			fmt.Printf("  crisisMin=%.2f overrule=%.2f/%.2f crisis %.3f", crisisMin, th.OverruleOther, th.OverruleCrisis, float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)))
+			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
+				fmt.Printf("  %s %.3f", strings.TrimPrefix(l, "crisis/"), r.Rate(l))
+			}
+			fmt.Println()
+			if os.Getenv("CONFIDANT_CALIBRATE_MISSES") != "" && th == safety.DefaultThresholds() {
+				for _, m := range r.Misses {
+					fmt.Println("    miss\t" + m)
+				}
+			}
+			for _, n := range names {
+				fmt.Printf("    %s crisis %.3f\n", n, perFile[n])
 			}
 		}
-		fmt.Printf("θ=%.2f", th)
-		for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "benign"} {
-			fmt.Printf("  %s %.3f", strings.TrimPrefix(l, "crisis/"), float64(right[l])/float64(total[l]))
-		}
-		fmt.Println()
 	}
+}
+
+// calibrationOptions are the training options to try.
+func calibrationOptions(t *testing.T) []textmodel.Options {
+	base := safety.TrainOptions()
+	out := []textmodel.Options{base}
+	vary := func(env string, set func(*textmodel.Options, float64)) {
+		v := os.Getenv(env)
+		if v == "" {
+			return
+		}
+		var next []textmodel.Options
+		for _, o := range out {
+			for _, s := range strings.Split(v, ",") {
+				f, err := strconv.ParseFloat(s, 64)
+				if err != nil {
+					t.Fatalf("%s: %v", env, err)
+				}
+				o2 := o
+				set(&o2, f)
+				next = append(next, o2)
+			}
+		}
+		out = next
+	}
+	vary("CONFIDANT_CALIBRATE_BITS", func(o *textmodel.Options, f float64) { o.HashBits = uint(f) })
+	vary("CONFIDANT_CALIBRATE_EPOCHS", func(o *textmodel.Options, f float64) { o.Epochs = int(f) })
+	vary("CONFIDANT_CALIBRATE_L2", func(o *textmodel.Options, f float64) { o.L2 = f })
+	return out
+}
+
+// calibrationThresholds are the thresholds to try: CrisisMin from 0.2 to
+// 0.5, and with CONFIDANT_CALIBRATE_OVERRULE (comma-separated) other
+// values of OverruleOther.
+func calibrationThresholds() []safety.Thresholds {
+	var out []safety.Thresholds
+	overrule := []float32{safety.DefaultThresholds().OverruleOther}
+	if v := os.Getenv("CONFIDANT_CALIBRATE_OVERRULE"); v != "" {
+		overrule = nil
+		for _, s := range strings.Split(v, ",") {
+			f, _ := strconv.ParseFloat(s, 32)
+			overrule = append(overrule, float32(f))
+		}
+	}
+	for _, o := range overrule {
+		for _, c := range []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5} {
+			th := safety.DefaultThresholds()
+			th.CrisisMin, th.OverruleOther = c, o
+			if o >= 0.9 {
+				th.OverruleCrisis = 0.03
+			}
+			out = append(out, th)
+		}
+	}
+	return out
 }

@@ -2,13 +2,15 @@ package safety
 
 // The learned half of the triage: a multinomial logistic regression over
 // hashed word and character n-grams of the folded message, trained when the
-// process first needs it on the labelled messages in data/train.tsv (written
+// process first needs it on the labelled messages in data/train*.tsv (written
 // by independent writers who never saw the patterns). It generalises where
 // the patterns cannot list every wording; the patterns stay for what must
 // never be missed and for what moderators can read and extend.
 
 import (
-	_ "embed"
+	"embed"
+	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 
@@ -53,26 +55,35 @@ type Example struct {
 }
 
 // Model is a trained classifier. It is immutable and safe for concurrent use.
-type Model struct{ m *textmodel.Model }
+type Model struct {
+	m    *textmodel.Model
+	bits uint // HashBits it was trained with
+}
 
 // vectorize hashes the folded words of a message: the same folding as the
 // patterns, so leetspeak and look-alike letters do not hide a word.
-func vectorize(message string) textmodel.Vector {
+func vectorize(message string, bits uint) textmodel.Vector {
 	toks := fold(message)
 	words := make([]string, len(toks))
 	for i, t := range toks {
 		words[i] = t.text
 	}
-	return textmodel.Vectorize(words, textmodel.DefaultOptions().HashBits)
+	return textmodel.VectorizeWith(words, concepts(words), bits)
 }
 
+// TrainOptions are the options the triage's model is trained with.
+func TrainOptions() textmodel.Options { return textmodel.DefaultOptions() }
+
 // Train fits a model on examples.
-func Train(examples []Example) *Model {
+func Train(examples []Example) *Model { return TrainWith(examples, TrainOptions()) }
+
+// TrainWith fits a model on examples with other options (calibration).
+func TrainWith(examples []Example, opts textmodel.Options) *Model {
 	data := make([]textmodel.Example, len(examples))
 	for i, e := range examples {
-		data[i] = textmodel.Example{Vector: vectorize(e.Text), Class: classOf[e.Label]}
+		data[i] = textmodel.Example{Vector: vectorize(e.Text, opts.HashBits), Class: classOf[e.Label]}
 	}
-	return &Model{textmodel.Train(data, numClasses, textmodel.DefaultOptions())}
+	return &Model{m: textmodel.Train(data, numClasses, opts), bits: opts.HashBits}
 }
 
 // Probabilities are the model's class probabilities for one message.
@@ -81,7 +92,7 @@ type Probabilities [numClasses]float32
 // Predict scores a message.
 func (m *Model) Predict(message string) Probabilities {
 	var p Probabilities
-	v := vectorize(message)
+	v := vectorize(message, m.bits)
 	if len(v.Features) == 0 {
 		p[classOther] = 1
 		return p
@@ -116,8 +127,12 @@ func (p Probabilities) Crisis() float32 {
 	return p[classSelfHarm] + p[classAssault] + p[classAbuse] + p[classMinor]
 }
 
-//go:embed data/train.tsv
-var trainTSV string
+// trainFiles are the labelled training messages, one file per writer or
+// group of writers (data/train*.tsv), so that a writer's messages can be
+// held out whole when choosing thresholds (TestCalibrateSafety).
+//
+//go:embed data/train*.tsv
+var trainFiles embed.FS
 
 // ordinaryTSV holds ordinary questions (the development question sets and
 // the corpus's own phrasings, crisis entries left out), labelled
@@ -141,9 +156,38 @@ func ParseExamples(tsv string) []Example {
 	return out
 }
 
-// TrainingSet is the embedded training set.
+// TrainingFiles are the embedded training files by name (data/train*.tsv),
+// without the ordinary questions.
+func TrainingFiles() map[string][]Example {
+	out := map[string][]Example{}
+	names, _ := fs.Glob(trainFiles, "data/train*.tsv")
+	for _, name := range names {
+		b, err := trainFiles.ReadFile(name)
+		if err != nil {
+			panic(err) // embedded: cannot happen
+		}
+		out[strings.TrimPrefix(name, "data/")] = ParseExamples(string(b))
+	}
+	return out
+}
+
+// OrdinarySet is the embedded set of ordinary questions (data/ordinary.tsv).
+func OrdinarySet() []Example { return ParseExamples(ordinaryTSV) }
+
+// TrainingSet is the embedded training set: every training file, in name
+// order, then the ordinary questions.
 func TrainingSet() []Example {
-	return append(ParseExamples(trainTSV), ParseExamples(ordinaryTSV)...)
+	files := TrainingFiles()
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var out []Example
+	for _, name := range names {
+		out = append(out, files[name]...)
+	}
+	return append(out, OrdinarySet()...)
 }
 
 // DefaultModel is the model trained on the embedded training set, trained

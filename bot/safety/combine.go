@@ -17,28 +17,33 @@ const (
 	ModelOnly
 )
 
-// Thresholds of the model's probabilities, chosen by cross-validation on
-// the training set (TestCalibrateSafety), never on the held-out set.
-const (
-	// crisisMin: this much probability on the four crisis classes together
+// Thresholds are the model's probabilities the triage acts on.
+type Thresholds struct {
+	// CrisisMin: this much probability on the four crisis classes together
 	// makes a crisis reply, for the most likely of them.
-	crisisMin = 0.3
-	// declineOverrule: a decline pattern (doses, explicit requests) stands
+	CrisisMin float32
+	// DeclineOverrule: a decline pattern (doses, explicit requests) stands
 	// unless the model is at least this sure of a crisis.
-	declineOverrule = 0.85
-	// concernMin: this much probability on the crisis and concern classes
+	DeclineOverrule float32
+	// ConcernMin: this much probability on the crisis and concern classes
 	// together puts a line of help on top of an ordinary reply.
-	concernMin = 0.4
-	// pastMin: a disclosure about the past this likely gets the gentle answer.
-	pastMin = 0.5
-	// overruleOther: a pattern's crisis becomes the middle tier (the line of
-	// help on top of an ordinary answer, never nothing) when the model is
-	// this sure the message is ordinary and gives the crisis classes less
-	// than overruleCrisis: "how do therapists handle clients who talk about
-	// suicide", "beats me why".
-	overruleOther  = 0.9
-	overruleCrisis = 0.03
-)
+	ConcernMin float32
+	// PastMin: a disclosure about the past this likely gets the gentle
+	// answer.
+	PastMin float32
+	// OverruleOther and OverruleCrisis: a pattern's crisis becomes the
+	// middle tier (the line of help on top of an ordinary answer, never
+	// nothing) when the model is OverruleOther sure the message is ordinary
+	// and gives the crisis classes less than OverruleCrisis: "how do
+	// therapists handle clients who talk about suicide", "beats me why".
+	OverruleOther, OverruleCrisis float32
+}
+
+// DefaultThresholds were chosen by holding out each writer's training
+// file in turn (TestCalibrateSafety), never on the held-out set.
+func DefaultThresholds() Thresholds {
+	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03}
+}
 
 // Classify decides what to do with a message.
 func (t *Triage) Classify(message string) Verdict {
@@ -53,19 +58,20 @@ func (t *Triage) Classify(message string) Verdict {
 		return v
 	}
 	p := t.model.Predict(message)
+	th := t.Thresholds
 	if v.Kind == knowledge.VerdictCrisis {
-		if p[classOther] >= overruleOther && p.Crisis() < overruleCrisis {
+		if p[classOther] >= th.OverruleOther && p.Crisis() < th.OverruleCrisis {
 			return Verdict{Concern: v.Category, Pattern: v.Pattern + fmt.Sprintf(" (model: ordinary %.2f)", p[classOther]), Lang: v.Lang, Teen: v.Teen}
 		}
 		return v
 	}
 	class, prob := p.Top()
-	if crisis := p.Crisis(); crisis >= crisisMin {
+	if crisis := p.Crisis(); crisis >= th.CrisisMin {
 		class, prob = p.topCrisis(), crisis
 	}
-	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= crisisMin &&
+	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= th.CrisisMin &&
 		!t.denies(toks, crisisCategory[class]) &&
-		(v.Kind != knowledge.VerdictDecline || prob >= declineOverrule)
+		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule)
 	switch {
 	case modelCrisis:
 		cat := crisisCategory[class]
@@ -75,7 +81,7 @@ func (t *Triage) Classify(message string) Verdict {
 			}
 		}
 		return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen, Model: prob}
-	case class == classPast && prob >= pastMin && v.Kind == "":
+	case class == classPast && prob >= th.PastMin && v.Kind == "":
 		cat := crisisCategory[class]
 		return Verdict{Category: cat, Past: true, Redirect: t.rules.Past.Redirect[cat], Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
 	}
@@ -84,7 +90,7 @@ func (t *Triage) Classify(message string) Verdict {
 		// A teenager's ordinary question is not a sign of risk to a minor:
 		// the teen notice already names Childhelp.
 		teenOnly := v.Teen && class == classMinor
-		if concern >= concernMin && class != classPast && class != classOther && !teenOnly && !t.denies(toks, crisisCategory[class]) {
+		if concern >= th.ConcernMin && class != classPast && class != classOther && !teenOnly && !t.denies(toks, crisisCategory[class]) {
 			v.Concern = crisisCategory[class]
 		}
 	}

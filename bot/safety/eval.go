@@ -5,6 +5,7 @@ package safety
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -93,4 +94,22 @@ func (r SafetyReport) Print(w io.Writer) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %-32s %.3f  (%d/%d)\n", k, r.Rate(k), r.Right[k], r.Total[k])
 	}
+}
+
+// Add is the report of both sets together.
+func (r SafetyReport) Add(o SafetyReport) SafetyReport {
+	out := SafetyReport{Right: map[string]int{}, Total: map[string]int{},
+		CrisisRight: r.CrisisRight + o.CrisisRight, CrisisTotal: r.CrisisTotal + o.CrisisTotal,
+		CrisisAny: r.CrisisAny + o.CrisisAny, Misses: append(slices.Clone(r.Misses), o.Misses...)}
+	for _, m := range []map[string]int{r.Right, o.Right} {
+		for k, n := range m {
+			out.Right[k] += n
+		}
+	}
+	for _, m := range []map[string]int{r.Total, o.Total} {
+		for k, n := range m {
+			out.Total[k] += n
+		}
+	}
+	return out
 }

@@ -41,10 +41,12 @@ type Verdict struct {
 // for concurrent use.
 type Triage struct {
 	// Mode chooses patterns, the model, or both (the default).
-	Mode      Mode
-	model     *Model
-	rules     knowledge.TriageRules
-	negations map[string]bool
+	Mode Mode
+	// Thresholds of the model's probabilities (DefaultThresholds).
+	Thresholds Thresholds
+	model      *Model
+	rules      knowledge.TriageRules
+	negations  map[string]bool
 	// lists holds every list of patterns and phrases; the fields below name
 	// them by their index in it.
 	lists   []phraseList
@@ -82,7 +84,7 @@ func New(r knowledge.TriageRules) *Triage { return NewWithModel(r, DefaultModel(
 // NewWithModel compiles the rules with another model (nil: patterns only),
 // for cross-validation.
 func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
-	t := &Triage{model: m, rules: r, crisis: map[string]int{}, decline: map[string]int{},
+	t := &Triage{model: m, Thresholds: DefaultThresholds(), rules: r, crisis: map[string]int{}, decline: map[string]int{},
 		concern: map[string]int{}, negations: map[string]bool{}, anchors: newAnchorIndex()}
 	lists := map[string][][]element{}
 	for name, items := range r.Lists {

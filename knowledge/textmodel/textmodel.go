@@ -40,7 +40,11 @@ type Vector struct {
 // Vectorize hashes a message given as words: each word, each pair of
 // neighbouring words (with start and end marks) and the 3- to 5-letter
 // pieces of each word.
-func Vectorize(words []string, bits uint) Vector {
+func Vectorize(words []string, bits uint) Vector { return VectorizeWith(words, nil, bits) }
+
+// VectorizeWith is Vectorize with extra features named by the caller (for
+// example the concepts a message mentions), each hashed as one feature.
+func VectorizeWith(words, extra []string, bits uint) Vector {
 	seen := map[uint32]bool{}
 	var out []uint32
 	mask := uint32(1)<<bits - 1
@@ -66,6 +70,9 @@ func Vectorize(words []string, bits uint) Vector {
 		}
 	}
 	add("b:" + prev + " $")
+	for _, x := range extra {
+		add("x:" + x)
+	}
 	if len(out) == 0 {
 		return Vector{}
 	}

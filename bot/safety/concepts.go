@@ -1,0 +1,82 @@
+package safety
+
+// Concepts: words of different writers and languages that mean the same
+// thing to the model (data/concepts.txt).
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+)
+
+//go:embed data/concepts.txt
+var conceptsTxt string
+
+// conceptTable maps a folded word, or two folded words joined by a space,
+// to the concepts it names.
+var conceptTable = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	for line := range strings.Lines(conceptsTxt) {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, list, ok := strings.Cut(line, ":")
+		if !ok {
+			panic("data/concepts.txt: no colon in " + line) // embedded: a test reads it
+		}
+		for _, phrase := range strings.Split(list, ",") {
+			var words []string
+			for _, tk := range fold(phrase) {
+				words = append(words, tk.text)
+			}
+			if len(words) == 0 || len(words) > 2 {
+				continue
+			}
+			key := strings.Join(words, " ")
+			if !containsString(out[key], name) {
+				out[key] = append(out[key], name)
+			}
+		}
+	}
+	return out
+})
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// concepts names, once each, the concepts that the folded words mention,
+// and each pair of concepts mentioned one after the other ("recent" then
+// "non-consent").
+func concepts(words []string) []string {
+	table := conceptTable()
+	var found []string
+	seen := map[string]bool{}
+	var last string
+	note := func(cs []string) {
+		for _, c := range cs {
+			if last != "" && last != c && !seen[last+">"+c] {
+				seen[last+">"+c] = true
+				found = append(found, last+">"+c)
+			}
+			if !seen[c] {
+				seen[c] = true
+				found = append(found, c)
+			}
+			last = c
+		}
+	}
+	for i, w := range words {
+		note(table[w])
+		if i+1 < len(words) {
+			note(table[w+" "+words[i+1]])
+		}
+	}
+	return found
+}
