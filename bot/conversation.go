@@ -42,8 +42,8 @@ func (r *Responder) Converse(ctx context.Context, conv *Conversation, message st
 	}
 	rep := r.Respond(ctx, message)
 	if conv.Last != "" && rep.Kind != knowledge.KindCrisis && rep.Kind != knowledge.KindDecline &&
-		rep.Kind != knowledge.KindSmallTalk && isFollowUp(lib.Corpus.SmallTalk, q) {
-		if follow, ok := r.followUp(ctx, lib, conv.Last, q); ok {
+		rep.Kind != knowledge.KindSmallTalk {
+		if follow, ok := r.followUp(ctx, lib, conv.Last, q, rep); ok {
 			follow.Help, follow.Concern, follow.Notice = rep.Help, rep.Concern, rep.Notice
 			rep = follow
 		}
@@ -130,46 +130,6 @@ func optionNamed(c *knowledge.Corpus, choices []string, words []string) string {
 		}
 	}
 	return best
-}
-
-// followUp reads a short continuation together with the last answer's
-// topic: the question is searched with the last entry's title added, and a
-// confident answer to that is the reply (the same topic or a related one).
-func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string) (knowledge.Reply, bool) {
-	e, ok := lib.Corpus.Entry(last)
-	if !ok {
-		return knowledge.Reply{}, false
-	}
-	rel := lib.Corpus.Related
-	joined := " " + strings.Join(talkWords(q), " ") + " "
-	has := func(phrases []string) bool {
-		for _, p := range phrases {
-			if strings.Contains(joined, " "+strings.Join(talkWords(p), " ")+" ") {
-				return true
-			}
-		}
-		return false
-	}
-	for _, kind := range []string{"opposite", "women", "men"} {
-		if to := rel.Move(kind, last); to != "" && to != last && has(rel.Words[kind]) {
-			rep, ok := r.Show(to)
-			rep.Reason = "follow-up (" + kind + ") of " + last
-			return rep, ok
-		}
-	}
-	for id, words := range rel.Topics {
-		if id != last && has(words) {
-			rep, ok := r.Show(id)
-			rep.Reason = "follow-up (" + id + ") of " + last
-			return rep, ok
-		}
-	}
-	rep := r.retrieve(ctx, lib, lib.Corpus, q+" "+e.Title)
-	if rep.Kind != knowledge.KindAnswer {
-		return knowledge.Reply{}, false
-	}
-	rep.Reason = "follow-up of " + last + ": " + rep.Reason
-	return rep, true
 }
 
 // Memory keeps conversations for many people, keyed by an HMAC of their ID

@@ -87,3 +87,41 @@ func TestSmallTalk(t *testing.T) {
 		t.Errorf("greeting then crisis: got %s, want a crisis reply", rep.Kind)
 	}
 }
+
+// TestFollowUps: each way a follow-up is read with the last answer, and the
+// ways a message escapes it (a topic of its own, a new topic, nothing the
+// corpus answers).
+func TestFollowUps(t *testing.T) {
+	r := bottest.MustResponder(t)
+	for _, tc := range []struct {
+		name, first, then string
+		want              string // "" for no answer
+	}{
+		{"a pronoun stays on the topic", "why cant i keep an erection", "is that normal", "erectile-dysfunction"},
+		{"a topic named outright wins", "i have no sex drive at all", "could it be my antidepressants", "medication-side-effects"},
+		{"a neighbour of the topic", "what happens at a first sex therapy appointment", "is it all confidential", "confidentiality"},
+		{"a new topic is read alone", "i finish too fast", "another question: what about women", ""},
+		{"the other body", "why cant i keep an erection", "what about for women?", "arousal-difficulties"},
+		{"the other body before the opposite", "why does it take me forever to come", "what if my girlfriend cant finish either", "orgasm-difficulties"},
+		{"the opposite", "i finish too fast", "what about the opposite", "delayed-ejaculation"},
+		{"cost of therapy", "i have no sex drive at all", "how much does it cost to see someone", "cost-and-insurance"},
+		{"cost the entry answers itself", "where can i get the morning after pill", "what does it cost", "emergency-contraception"},
+		{"how long, moved", "what is aasect certification", "how long does it take", "how-long-to-become"},
+		{"how long, staying", "what is sensate focus", "how long does it take", "sensate-focus"},
+		{"how long, not the neighbour", "i finish too fast", "how long does it take to fix", "premature-ejaculation"},
+		{"nothing the corpus answers", "why cant i keep an erection", "also whats the best pizza place in town", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var conv bot.Conversation
+			r.Converse(context.Background(), &conv, tc.first)
+			rep := r.Converse(context.Background(), &conv, tc.then)
+			got := ""
+			if rep.Kind == knowledge.KindAnswer {
+				got = rep.ID()
+			}
+			if got != tc.want {
+				t.Errorf("%q after %q: got %s %q (%s), want %q", tc.then, tc.first, rep.Kind, rep.ID(), rep.Reason, tc.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package knowledge
 
 import (
+	"slices"
+	"strings"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -9,11 +12,17 @@ const RelatedFile = "related.yaml"
 
 // Related is the parsed related.yaml.
 type Related struct {
-	Women    map[string]string   `yaml:"women"`
-	Men      map[string]string   `yaml:"men"`
-	Opposite map[string]string   `yaml:"opposite"`
-	Topics   map[string][]string `yaml:"topics"`
+	Women    map[string]string `yaml:"women"`
+	Men      map[string]string `yaml:"men"`
+	Opposite map[string]string `yaml:"opposite"`
+	// Time leads "how long does it take" to the entry on how long.
+	Time   map[string]string   `yaml:"time"`
+	Topics map[string][]string `yaml:"topics"`
+	// Stay lists, per topic, the entries that answer its follow-ups
+	// themselves ("how much does it cost" after the morning-after pill).
+	Stay     map[string][]string `yaml:"stay"`
 	Words    map[string][]string `yaml:"words"`
+	NewTopic []string            `yaml:"new_topic"`
 	Siblings [][]string          `yaml:"siblings"`
 }
 
@@ -27,8 +36,12 @@ func (r Related) AreSiblings(a, b string) bool {
 	return false
 }
 
-// Move is the entry a follow-up of kind ("women", "men", "opposite")
-// leads to from entry id, or "".
+// MoveKinds are the kinds of follow-up that move between entries, in the
+// order they are tried: "and for women who can't finish?" asks about women.
+var MoveKinds = []string{"women", "men", "opposite", "time"}
+
+// Move is the entry a follow-up of kind (one of MoveKinds) leads to from
+// entry id, or "".
 func (r Related) Move(kind, id string) string {
 	switch kind {
 	case "women":
@@ -37,6 +50,30 @@ func (r Related) Move(kind, id string) string {
 		return r.Men[id]
 	case "opposite":
 		return r.Opposite[id]
+	case "time":
+		return r.Time[id]
+	}
+	return ""
+}
+
+// Topic is the entry that answers a follow-up of entry last asking about
+// one of the topics (has reports whether the follow-up has any of a topic's
+// words): the topic's entry, or last itself when last answers that topic
+// itself (stay); "" when the follow-up asks about none. Topics are tried in
+// the order of their ids.
+func (r Related) Topic(last string, has func(words []string) bool) string {
+	ids := make([]string, 0, len(r.Topics))
+	for id := range r.Topics {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if has(r.Topics[id]) {
+			if slices.Contains(r.Stay[id], last) {
+				return last
+			}
+			return id
+		}
 	}
 	return ""
 }
@@ -61,7 +98,7 @@ func parseRelated(name string, data []byte, c *Corpus, fallback bool, r *Report)
 		}
 		return ok
 	}
-	for _, m := range []map[string]string{rel.Women, rel.Men, rel.Opposite} {
+	for _, m := range []map[string]string{rel.Women, rel.Men, rel.Opposite, rel.Time} {
 		for from, to := range m {
 			if a, b := exists(from), exists(to); !a || !b {
 				delete(m, from)
@@ -73,14 +110,22 @@ func parseRelated(name string, data []byte, c *Corpus, fallback bool, r *Report)
 			delete(rel.Topics, id)
 		}
 	}
+	for id, stay := range rel.Stay {
+		if _, ok := rel.Topics[id]; !ok && !fallback {
+			r.errorf(name, 0, "stay: %q is not one of the topics", id)
+		}
+		for _, from := range stay {
+			exists(from)
+		}
+	}
 	for _, g := range rel.Siblings {
 		for _, id := range g {
 			exists(id)
 		}
 	}
 	for kind := range rel.Words {
-		if kind != "women" && kind != "men" && kind != "opposite" {
-			r.errorf(name, 0, "words: unknown kind %q (use women, men, opposite)", kind)
+		if !slices.Contains(MoveKinds, kind) {
+			r.errorf(name, 0, "words: unknown kind %q (use %s)", kind, strings.Join(MoveKinds, ", "))
 		}
 	}
 	return rel

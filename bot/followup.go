@@ -1,0 +1,220 @@
+package bot
+
+// Follow-ups: a message read together with the entry of the last answer.
+// "what about for women?", "how much does it cost" or "is that normal" mean
+// little alone; "is that the same as vaginismus?" names a topic of its own
+// and is answered as asked.
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/confidant-bot/confidant/index"
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+// Thresholds of the follow-up rules, chosen on testdata/followups-dev.tsv.
+const (
+	// sureTopic: the learned model's probability for the entry that best
+	// matches the message alone from which the message names that topic.
+	sureTopic = 0.5
+	// likelyTopic: the probability from which an entry is likely what the
+	// message asks about, given some other sign.
+	likelyTopic = 0.15
+	// followUpNone: the learned model's probability that no entry answers
+	// the message alone, from which the context does not make it an answer
+	// ("what should I wear on the date").
+	followUpNone = 0.7
+	// nearShare: a neighbour of the last entry among the message's own
+	// matches counts when it scores at least this share of the best match.
+	nearShare = 0.75
+	// maxFollowUpWords: a longer message is a question of its own.
+	maxFollowUpWords = 30
+)
+
+// followUp reads message q together with last, the entry of the last
+// answer; alone is the reply to q read on its own. It reports false when q
+// is best answered alone. In order:
+//   - a long message, one that starts a new topic ("different question")
+//     or one that names a topic of its own is answered alone;
+//   - a follow-up about the other body, the opposite problem or how long
+//     it takes moves to the related entry; one about cost or finding
+//     someone to the entry on that, unless the last entry answers it;
+//   - a close match of q alone that is a neighbour of last (same theme or
+//     siblings) is taken even when not sure alone;
+//   - any other continuation is searched with last's title added.
+func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, alone knowledge.Reply) (knowledge.Reply, bool) {
+	e, ok := lib.Corpus.Entry(last)
+	if !ok {
+		return knowledge.Reply{}, false
+	}
+	if n := len(talkWords(q)); n == 0 || n > maxFollowUpWords || alone.Category == "too-long" {
+		return knowledge.Reply{}, false
+	}
+	rel := lib.Corpus.Related
+	said := newPhrases(q)
+	if said.hasAny(rel.NewTopic) {
+		return knowledge.Reply{}, false
+	}
+	text := q
+	if exp := lib.Corpus.Vocabulary.Expand(q); exp != "" {
+		text += " " + exp
+	}
+	ev := evidence{ix: lib.Index, text: text, learned: lib.Index.Learned(text)}
+	if alone.Kind == knowledge.KindAnswer && alone.ID() != last && ev.namesTopic(alone.ID(), last) {
+		return knowledge.Reply{}, false
+	}
+	shaped := isFollowUp(lib.Corpus.SmallTalk, q) || refersBack(q)
+	if shaped {
+		for _, kind := range knowledge.MoveKinds {
+			if to := rel.Move(kind, last); to != "" && to != last && said.hasAny(rel.Words[kind]) {
+				return r.followTo(to, "follow-up ("+kind+") of "+last)
+			}
+		}
+		if to := rel.Topic(last, said.hasAny); to != "" {
+			return r.followTo(to, "follow-up ("+to+") of "+last)
+		}
+	}
+	if ev.learned != nil && ev.learned[""] >= followUpNone {
+		return knowledge.Reply{}, false
+	}
+	if near := nearMatch(ctx, lib, ev, alone, last); near != "" {
+		return r.followTo(near, "follow-up (neighbour "+near+") of "+last)
+	}
+	if !shaped {
+		return knowledge.Reply{}, false
+	}
+	rep := r.retrieve(ctx, lib, lib.Corpus, q+" "+e.Title)
+	if rep.Kind == knowledge.KindFallback && len(rep.Alternatives) > 0 && rep.Alternatives[0].ID == last {
+		// Not sure, but the last entry comes first: "how long does it take
+		// to get better" is about it.
+		return r.followTo(last, "follow-up of "+last+", its best match")
+	}
+	if rep.Kind != knowledge.KindAnswer {
+		return knowledge.Reply{}, false
+	}
+	rep.Reason = "follow-up of " + last + ": " + rep.Reason
+	return rep, true
+}
+
+// followTo is the answer from entry id, with the reason.
+func (r *Responder) followTo(id, reason string) (knowledge.Reply, bool) {
+	rep, ok := r.Show(id)
+	rep.Reason = reason
+	return rep, ok
+}
+
+// refersBack reports a longer message that still leans on the last answer
+// through a pronoun ("its been 3 times now and it still hurts"), beyond the
+// short ones isFollowUp finds.
+func refersBack(q string) bool {
+	words := talkWords(q)
+	if len(words) > 12 {
+		return false
+	}
+	for _, w := range words {
+		switch w {
+		case "it", "that", "this", "they", "them", "those", "its":
+			return true
+		}
+	}
+	return false
+}
+
+// evidence is what the index says about one message read alone.
+type evidence struct {
+	ix      *index.Index
+	text    string
+	learned map[string]float64 // nil without a learned model
+}
+
+// namesTopic reports whether the message asks about entry id rather than
+// continuing last: the learned model is sure of id, or fairly sure while
+// the message shares more words with id than with last ("is that the same
+// as being asexual?" after low desire). Without a learned model, the
+// shared words decide.
+func (ev evidence) namesTopic(id, last string) bool {
+	_, withID := ev.ix.Overlap(ev.text, id)
+	_, withLast := ev.ix.Overlap(ev.text, last)
+	if ev.learned == nil {
+		return withID > withLast
+	}
+	p := ev.learned[id]
+	return p >= sureTopic || (p >= likelyTopic && withID > withLast)
+}
+
+// closer reports whether the message leans to entry id at least as much as
+// to last, the bar for a neighbour of last: more of its words are in id, or
+// as many and the learned model finds id likely. Less than namesTopic asks
+// of an entry that is no neighbour.
+func (ev evidence) closer(id, last string) bool {
+	_, withID := ev.ix.Overlap(ev.text, id)
+	_, withLast := ev.ix.Overlap(ev.text, last)
+	return withID > withLast || (withID == withLast && ev.learned[id] >= likelyTopic)
+}
+
+// nearMatch is the first of the message's own matches (the answer, then
+// the choices, best first; the search's hits when alone offered none) that
+// scores at least nearShare of the best, is a neighbour of last and is
+// closer to the message than last; "" when last itself comes first.
+func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.Reply, last string) string {
+	var hits []index.Hit
+	switch alone.Kind {
+	case knowledge.KindAnswer:
+		if alone.Entry == nil {
+			return ""
+		}
+		hits = append(hits, index.Hit{ID: alone.Entry.ID, Score: alone.Score})
+	case knowledge.KindFallback:
+	default:
+		return ""
+	}
+	for _, a := range alone.Alternatives {
+		hits = append(hits, index.Hit{ID: a.ID, Score: a.Score})
+	}
+	if len(hits) == 0 {
+		found, err := lib.Index.Search(ctx, ev.text, MaxAlternatives)
+		if err != nil {
+			return ""
+		}
+		hits = withoutCrisis(lib.Corpus, found)
+	}
+	for _, h := range hits {
+		if h.ID == last || h.Score < nearShare*hits[0].Score {
+			return ""
+		}
+		if neighbours(lib.Corpus, h.ID, last) && ev.closer(h.ID, last) {
+			return h.ID
+		}
+	}
+	return ""
+}
+
+// neighbours reports whether entries a and b share a theme or are siblings.
+func neighbours(c *knowledge.Corpus, a, b string) bool {
+	if c.Related.AreSiblings(a, b) {
+		return true
+	}
+	for _, th := range c.Themes {
+		if slices.Contains(th.Entries, a) && slices.Contains(th.Entries, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// phrases is a message as its words, for finding phrases in it.
+type phrases string
+
+func newPhrases(q string) phrases { return phrases(" " + strings.Join(talkWords(q), " ") + " ") }
+
+// hasAny reports whether the message contains one of the phrases as whole words.
+func (s phrases) hasAny(list []string) bool {
+	for _, p := range list {
+		if w := talkWords(p); len(w) > 0 && strings.Contains(string(s), " "+strings.Join(w, " ")+" ") {
+			return true
+		}
+	}
+	return false
+}

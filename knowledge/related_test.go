@@ -1,0 +1,95 @@
+package knowledge_test
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/confidant-bot/confidant/knowledge"
+)
+
+// withRelated is the embedded corpus with its related.yaml replaced.
+func withRelated(tb testing.TB, related string) fs.FS {
+	tb.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(knowledge.DefaultFS(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(knowledge.DefaultFS(), path)
+		m[path] = &fstest.MapFile{Data: data, Mode: 0o644}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m[knowledge.RelatedFile] = &fstest.MapFile{Data: []byte(related), Mode: 0o644}
+	return m
+}
+
+// TestRelatedTopic: a follow-up with a topic's words goes to the topic's
+// entry, except after the entries that answer it themselves; topics are
+// tried in the order of their ids, whatever the map's order.
+func TestRelatedTopic(t *testing.T) {
+	c, _, err := knowledge.Load(withRelated(t, `
+topics:
+  cost-and-insurance: [cost, insurance]
+  finding-a-sex-therapist: [near me]
+stay:
+  cost-and-insurance: [sti-testing]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(said string) func([]string) bool {
+		return func(words []string) bool {
+			for _, w := range words {
+				if strings.Contains(said, w) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	for _, tc := range []struct {
+		last, said, want string
+	}{
+		{"low-desire", "how much does it cost", "cost-and-insurance"},
+		{"sti-testing", "how much does it cost", "sti-testing"},
+		{"low-desire", "is there one near me", "finding-a-sex-therapist"},
+		{"low-desire", "does insurance cover one near me", "cost-and-insurance"},
+		{"low-desire", "is that normal", ""},
+	} {
+		for range 5 {
+			if got := c.Related.Topic(tc.last, has(tc.said)); got != tc.want {
+				t.Fatalf("Topic(%q, %q) = %q, want %q", tc.last, tc.said, got, tc.want)
+			}
+		}
+	}
+}
+
+// TestRelatedProblems: related.yaml names only entries and kinds that exist.
+func TestRelatedProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name, related, want string
+	}{
+		{"time to a missing entry", "time:\n  aasect-certification: no-such-entry\n", `entry "no-such-entry" does not exist`},
+		{"stay after a missing entry", "topics:\n  cost-and-insurance: [cost]\nstay:\n  cost-and-insurance: [no-such-entry]\n", `entry "no-such-entry" does not exist`},
+		{"stay for no topic", "stay:\n  painful-sex: [vaginismus]\n", `stay: "painful-sex" is not one of the topics`},
+		{"words of an unknown kind", "words:\n  later: [tomorrow]\n", `words: unknown kind "later" (use women, men, opposite, time)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, rep, _ := knowledge.Load(withRelated(t, tc.related))
+			var got []string
+			for _, p := range rep.Problems {
+				if p.File == knowledge.RelatedFile {
+					got = append(got, p.Message)
+				}
+			}
+			if len(got) != 1 || !strings.Contains(got[0], tc.want) {
+				t.Errorf("problems in %s = %q, want one saying %q", knowledge.RelatedFile, got, tc.want)
+			}
+		})
+	}
+}
