@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"log/slog"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,8 +14,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/confidant-bot/confidant/knowledge"
@@ -55,12 +57,20 @@ type Options struct {
 	Learned       float64
 	LearnedBits   uint
 	LearnedEpochs int
+	// LearnedMaxEntries is the largest corpus the learned model is trained
+	// for (0: any): it has one class per entry, so its training time grows
+	// with the square of the corpus (0.4 s of CPU at 76 entries, about 2.5 s
+	// at 200, 45 s at 1,000) and its weights with the corpus. A larger
+	// corpus is ranked without it, which Build logs.
+	LearnedMaxEntries int
+	// Log receives what Build decides about the corpus (nil: slog.Default).
+	Log *slog.Logger
 }
 
 // DefaultOptions are the options tuned on the development set (see README).
 func DefaultOptions() Options {
 	return Options{Scoring: "bm25", Title: 2.0, Questions: 2.0, Tags: 1.0, Body: 0.6, Fuzzy: 0.4, Synonyms: true, Phrasing: 0.5,
-		Learned: 2, LearnedBits: 16, LearnedEpochs: 15}
+		Learned: 2, LearnedBits: 16, LearnedEpochs: 15, LearnedMaxEntries: 200}
 }
 
 // Hit is one entry found for a query.
@@ -99,16 +109,20 @@ type Index struct {
 	byLen map[int][]string
 	// rank is the learned model, when Options.Learned > 0.
 	rank *ranker
+	// entryStats and askStats are the statistics BM25 reads, given to every
+	// search (see bm25Stats).
+	entryStats, askStats *blevesearch.BM25Stats
 }
 
-// Build indexes every entry of c in one batch.
+// Build indexes every entry of c, in batches of bounded size (see
+// entryBatch) that score as one.
 //
 // Build is long on purpose: the mapping, the two indexes built concurrently
 // and the term table share one set of locals, and splitting them would pass
 // a dozen values around.
 func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 	m := bleve.NewIndexMapping()
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = analyzerName
 	m.ScoringModel = opts.Scoring
 	if opts.Scoring == "tfidf" {
 		m.ScoringModel = ""
@@ -117,7 +131,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 	if opts.Synonyms && len(groups) > 0 {
 		if err := m.AddSynonymSource(synonymSource, map[string]any{
 			"collection": synonymCollection,
-			"analyzer":   en.AnalyzerName,
+			"analyzer":   analyzerName,
 		}); err != nil {
 			return nil, fmt.Errorf("synonym source: %w", err)
 		}
@@ -127,7 +141,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 	dm := bleve.NewDocumentStaticMapping()
 	for _, f := range []string{FieldTitle, FieldQuestions, FieldTags, FieldBody, FieldAsk} {
 		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = en.AnalyzerName
+		fm.Analyzer = analyzerName
 		fm.Store = false
 		fm.IncludeTermVectors = false
 		fm.DocValues = false
@@ -137,6 +151,9 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 		}
 		dm.AddFieldMappingsAt(f, fm)
 	}
+	// Every query names its fields, so the catch-all "_all" field would
+	// only cost time and memory.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.AddDocumentMapping(docType, dm)
 	m.DefaultMapping = dm
 	m.TypeField = "_type"
@@ -154,7 +171,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 	ix := &Index{
 		bleve:    bi,
 		asks:     ai,
-		analyzer: m.AnalyzerNamed(en.AnalyzerName),
+		analyzer: m.AnalyzerNamed(analyzerName),
 		opts:     opts,
 		size:     len(c.Entries),
 		terms:    make(map[string][]uint32, len(c.Entries)),
@@ -172,51 +189,50 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 			}
 		}
 	}
-	b, ab := bi.NewBatch(), ai.NewBatch()
-	for _, e := range c.Entries {
-		doc := map[string]any{
-			"_type":        docType,
-			FieldTitle:     e.Title,
-			FieldQuestions: strings.Join(e.Questions, "\n"),
-			FieldTags:      strings.Join(e.Tags, ", "),
-			FieldBody:      e.Body,
-		}
-		if err := b.Index(e.ID, doc); err != nil {
-			closeAll()
-			return nil, fmt.Errorf("index %s: %w", e.ID, err)
-		}
-		for i, ask := range append([]string{e.Title}, e.Questions...) {
-			if err := ab.Index(askID(e.ID, i), map[string]any{"_type": docType, FieldAsk: ask}); err != nil {
-				closeAll()
-				return nil, fmt.Errorf("index %s: %w", e.ID, err)
+	entries := func(yield func(string, map[string]any) bool) {
+		for _, e := range c.Entries {
+			doc := map[string]any{
+				"_type":        docType,
+				FieldTitle:     e.Title,
+				FieldQuestions: strings.Join(e.Questions, "\n"),
+				FieldTags:      strings.Join(e.Tags, ", "),
+				FieldBody:      e.Body,
+			}
+			if !yield(e.ID, doc) {
+				return
 			}
 		}
 	}
-	for i, g := range groups {
-		def := &bleve.SynonymDefinition{Synonyms: g}
-		if err := b.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, def); err != nil {
-			closeAll()
-			return nil, fmt.Errorf("synonym group %v: %w", g, err)
-		}
-		if err := ab.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, def); err != nil {
-			closeAll()
-			return nil, fmt.Errorf("synonym group %v: %w", g, err)
+	asks := func(yield func(string, map[string]any) bool) {
+		for _, e := range c.Entries {
+			for i, ask := range append([]string{e.Title}, e.Questions...) {
+				if !yield(askID(e.ID, i), map[string]any{"_type": docType, FieldAsk: ask}) {
+					return
+				}
+			}
 		}
 	}
-	// Bleve analyses and writes the two batches while the term sets are
+	// Bleve analyses and writes the two indexes while the term sets are
 	// built here: the three do not depend on one another.
 	var wg sync.WaitGroup
 	var errEntries, errAsks error
-	wg.Go(func() { errEntries = bi.Batch(b) })
-	wg.Go(func() { errAsks = ai.Batch(ab) })
+	wg.Go(func() { errEntries = writeBatches(bi, groups, entries, entryBatch) })
+	wg.Go(func() { errAsks = writeBatches(ai, groups, asks, askBatch) })
 	ix.addTerms(c.Entries)
-	if ix.opts.Learned > 0 {
+	if ix.learns(len(c.Entries)) {
 		ix.rank = ix.trainRanker(c)
 	}
 	wg.Wait()
 	if err := errors.Join(errEntries, errAsks); err != nil {
 		closeAll()
-		return nil, fmt.Errorf("index batch: %w", err)
+		return nil, err
+	}
+	if ix.entryStats, err = bm25Stats(bi, FieldTitle, FieldQuestions, FieldTags, FieldBody); err == nil {
+		ix.askStats, err = bm25Stats(ai, FieldAsk)
+	}
+	if err != nil {
+		closeAll()
+		return nil, err
 	}
 	// A smoke query catches a broken synonym source or mapping now, not on
 	// the first question a person asks.
@@ -227,6 +243,86 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 		}
 	}
 	return ix, nil
+}
+
+// Documents per bleve batch. A batch analyses all its documents before it
+// writes them as one segment, so a single batch of a large corpus held over
+// a gigabyte at once; but every segment is one more place each query looks
+// in (in memory, bleve never merges them), so batches stay large.
+var (
+	entryBatch = 2500
+	askBatch   = 25000
+)
+
+// writeBatches indexes the synonym groups and the documents in batches of
+// at most size documents.
+func writeBatches(bi bleve.Index, groups [][]string, docs iter.Seq2[string, map[string]any], size int) error {
+	b := bi.NewBatch()
+	for i, g := range groups {
+		if err := b.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, &bleve.SynonymDefinition{Synonyms: g}); err != nil {
+			return fmt.Errorf("synonym group %v: %w", g, err)
+		}
+	}
+	n := 0
+	for id, doc := range docs {
+		if err := b.Index(id, doc); err != nil {
+			return fmt.Errorf("index %s: %w", id, err)
+		}
+		if n++; n == size {
+			if err := bi.Batch(b); err != nil {
+				return fmt.Errorf("index batch: %w", err)
+			}
+			b.Reset()
+			n = 0
+		}
+	}
+	if err := bi.Batch(b); err != nil {
+		return fmt.Errorf("index batch: %w", err)
+	}
+	return nil
+}
+
+// bm25Stats are the document count and, per field, the number of distinct
+// terms, which bleve's BM25 divides to get its average document length.
+// Bleve adds up the terms of each segment, so an index written in several
+// batches would score differently from the same index written in one;
+// given these, every search scores as if it were one segment.
+func bm25Stats(bi bleve.Index, fields ...string) (*blevesearch.BM25Stats, error) {
+	idx, err := bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("bm25 statistics: %w", err)
+	}
+	r, err := idx.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("bm25 statistics: %w", err)
+	}
+	defer r.Close()
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("bm25 statistics: %w", err)
+	}
+	stats := &blevesearch.BM25Stats{DocCount: float64(docs), FieldCardinality: map[string]int{}}
+	for _, f := range fields {
+		d, err := r.FieldDict(f)
+		if err != nil {
+			return nil, fmt.Errorf("bm25 statistics %s: %w", f, err)
+		}
+		n := 0
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("bm25 statistics %s: %w", f, err)
+			}
+			if e == nil {
+				break
+			}
+			n++
+		}
+		d.Close()
+		stats.FieldCardinality[f] = n
+	}
+	return stats, nil
 }
 
 // Close releases the index.
@@ -246,18 +342,23 @@ func (ix *Index) Analyze(text string) []string {
 	return out
 }
 
-// addTerms fills terms, words, ids and known from the entries.
+// addTerms fills terms, words, ids and known from the entries. It reads
+// the analyser's tokens directly: looking a word up needs no string of its
+// own, so only new words are copied.
 func (ix *Index) addTerms(entries []*knowledge.Entry) {
 	for _, e := range entries {
 		var set []uint32
 		for _, text := range []string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Tags, ", "), e.Body} {
-			for _, t := range ix.Analyze(text) {
-				if _, ok := ix.known[t]; !ok {
-					ix.known[t] = struct{}{}
+			for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+				if _, ok := ix.known[string(tok.Term)]; !ok {
+					ix.known[string(tok.Term)] = struct{}{}
 				}
-				ct := ix.canonical(t)
-				id, ok := ix.ids[ct]
+				id, ok := ix.ids[string(tok.Term)]
+				if c, syn := ix.canon[string(tok.Term)]; syn {
+					id, ok = ix.ids[c]
+				}
 				if !ok {
+					ct := ix.canonical(string(tok.Term))
 					id = uint32(len(ix.words))
 					ix.words = append(ix.words, ct)
 					ix.ids[ct] = id
@@ -313,10 +414,10 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 	var wg sync.WaitGroup
 	if ix.opts.Phrasing > 0 {
 		wg.Go(func() {
-			asks, errAsks = search(ctx, ix.asks, query.NewDisjunctionQuery(ix.fieldQueries(text, fuzz, FieldAsk, 1)), pool*3)
+			asks, errAsks = search(ctx, ix.asks, ix.askStats, ix.askQuery(text, fuzz), pool*3)
 		})
 	}
-	entries, err := search(ctx, ix.bleve, ix.entryQuery(text, fuzz), pool)
+	entries, err := search(ctx, ix.bleve, ix.entryStats, ix.entryQuery(text, fuzz), pool)
 	wg.Wait()
 	if err := errors.Join(err, errAsks); err != nil {
 		return nil, err
@@ -367,7 +468,7 @@ func (ix *Index) addLearned(text string, scores map[string]float64) {
 	if ix.rank == nil {
 		return
 	}
-	p := ix.rank.model.Predict(ix.vectorize(text))
+	p := ix.rank.model.predict(ix.vectorize(text))
 	for i, id := range ix.rank.ids {
 		if p[i] >= 0.01 || scores[id] > 0 {
 			scores[id] += ix.opts.Learned * float64(p[i])
@@ -386,6 +487,11 @@ func (ix *Index) entryQuery(text string, fuzz []string) query.Query {
 		}
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// askQuery matches the words of text against single phrasings.
+func (ix *Index) askQuery(text string, fuzz []string) query.Query {
+	return query.NewDisjunctionQuery(ix.fieldQueries(text, fuzz, FieldAsk, 1))
 }
 
 // Typo tolerance limits: only words of this length get fuzzy matching (a
@@ -418,8 +524,10 @@ func (ix *Index) fieldQueries(text string, fuzz []string, field string, boost fl
 	return []query.Query{exact, d}
 }
 
-func search(ctx context.Context, bi bleve.Index, q query.Query, n int) ([]Hit, error) {
-	res, err := bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, n, 0, false))
+func search(ctx context.Context, bi bleve.Index, stats *blevesearch.BM25Stats, q query.Query, n int) ([]Hit, error) {
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	req.PreSearchData = map[string]any{blevesearch.BM25PreSearchDataKey: stats}
+	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err

@@ -6,11 +6,18 @@ package index
 // does not answer. Its probabilities are added to Bleve's scores with the
 // weight Options.Learned, and its probability of "none" informs the
 // confidence rule.
+//
+// It has one class per entry, so its training grows with the square of the
+// corpus (examples x classes) and its weights with the corpus: it is
+// trained only up to Options.LearnedMaxEntries entries. A larger corpus is
+// ranked by Bleve alone (entries and closest phrasing), and the confidence
+// rule goes without the probability of "none", as it does with Learned 0.
 
 import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"log/slog"
 	"math"
 	"sync"
 
@@ -21,9 +28,32 @@ import (
 // ranker is the trained model and the entry id of each of its classes; the
 // last class is "none of these".
 type ranker struct {
-	model *textmodel.Model
+	model *linearModel
 	ids   []string
 	class map[string]int
+}
+
+// Log keys of the index.
+const (
+	LogEntries    = "entries"
+	LogMaxEntries = "max_entries"
+)
+
+// learns reports whether Build trains the learned model for a corpus of n
+// entries, and logs when the corpus is too large for it.
+func (ix *Index) learns(n int) bool {
+	if ix.opts.Learned <= 0 {
+		return false
+	}
+	if max := ix.opts.LearnedMaxEntries; max > 0 && n > max {
+		log := ix.opts.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Info("index: corpus too large for the learned ranker, ranking with bleve alone", LogEntries, n, LogMaxEntries, max)
+		return false
+	}
+	return true
 }
 
 func (ix *Index) vectorize(text string) textmodel.Vector {
@@ -61,11 +91,11 @@ func (ix *Index) trainRanker(c *knowledge.Corpus) *ranker {
 // libraries tests build, do not train again (about a second each).
 var models struct {
 	sync.Mutex
-	byKey map[[32]byte]*textmodel.Model
+	byKey map[[32]byte]*linearModel
 	order [][32]byte
 }
 
-func trained(data []textmodel.Example, classes int, o textmodel.Options) *textmodel.Model {
+func trained(data []textmodel.Example, classes int, o textmodel.Options) *linearModel {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d %+v\n", classes, o)
 	var buf [8]byte
@@ -85,9 +115,9 @@ func trained(data []textmodel.Example, classes int, o textmodel.Options) *textmo
 	if m, ok := models.byKey[key]; ok {
 		return m
 	}
-	m := textmodel.Train(data, classes, o)
+	m := trainLinear(data, classes, o)
 	if models.byKey == nil {
-		models.byKey = map[[32]byte]*textmodel.Model{}
+		models.byKey = map[[32]byte]*linearModel{}
 	}
 	models.byKey[key] = m
 	models.order = append(models.order, key)
@@ -104,7 +134,7 @@ func (ix *Index) Learned(text string) map[string]float64 {
 	if ix.rank == nil {
 		return nil
 	}
-	p := ix.rank.model.Predict(ix.vectorize(text))
+	p := ix.rank.model.predict(ix.vectorize(text))
 	out := make(map[string]float64, len(p))
 	for i, id := range ix.rank.ids {
 		out[id] = float64(p[i])
@@ -119,6 +149,6 @@ func (ix *Index) NoneProbability(text string) float64 {
 	if ix.rank == nil {
 		return -1
 	}
-	p := ix.rank.model.Predict(ix.vectorize(text))
+	p := ix.rank.model.predict(ix.vectorize(text))
 	return float64(p[len(ix.rank.ids)])
 }
