@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/confidant-bot/confidant/bot/safety"
+	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 	"github.com/confidant-bot/confidant/knowledge/textmodel"
 )
@@ -33,6 +34,7 @@ func TestCalibrateSafety(t *testing.T) {
 	files := safety.TrainingFiles()
 	names := slices.Sorted(maps.Keys(files))
 	ordinary := safety.OrdinarySet()
+	short := shortOrdinary(t)
 	for _, opts := range calibrationOptions(t) {
 		type fold struct {
 			model *safety.Model
@@ -77,10 +79,19 @@ func TestCalibrateSafety(t *testing.T) {
 					perFile[names[i]] = float64(fr.CrisisRight) / float64(max(1, fr.CrisisTotal))
 				}
 			}
-			fmt.Printf("  crisisMin=%.2f overrule=%.2f/%.2f crisis %.3f", crisisMin, th.OverruleOther, th.OverruleCrisis, float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)))
+			fmt.Printf("  crisisMin=%.2f overrule=%.2f/%.2f shortWords=%d crisis %.3f", crisisMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)))
 			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
 				fmt.Printf("  %s %.3f", strings.TrimPrefix(l, "crisis/"), r.Rate(l))
 			}
+			shortCrisis := 0
+			tr := safety.NewWithModel(rules, safety.TrainWith(append(slices.Clone(all), ordinary...), opts))
+			tr.Thresholds = th
+			for _, m := range short {
+				if tr.Classify(m).Kind == knowledge.VerdictCrisis {
+					shortCrisis++
+				}
+			}
+			fmt.Printf("  short-ordinary-to-crisis %d/%d", shortCrisis, len(short))
 			fmt.Println()
 			if os.Getenv("CONFIDANT_CALIBRATE_MISSES") != "" && th == safety.DefaultThresholds() {
 				for _, m := range r.Misses {
@@ -140,10 +151,29 @@ func calibrationThresholds() []safety.Thresholds {
 		for _, c := range []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5} {
 			th := safety.DefaultThresholds()
 			th.CrisisMin, th.OverruleOther = c, o
+			if v := os.Getenv("CONFIDANT_CALIBRATE_SHORTWORDS"); v != "" {
+				th.ShortWords, _ = strconv.Atoi(v)
+			}
 			if o >= 0.9 {
 				th.OverruleCrisis = 0.03
 			}
 			out = append(out, th)
+		}
+	}
+	return out
+}
+
+// shortOrdinary reads testdata/safety/short-ordinary.txt.
+func shortOrdinary(t *testing.T) []string {
+	b, err := os.ReadFile("../../testdata/safety/short-ordinary.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
 		}
 	}
 	return out

@@ -37,12 +37,20 @@ type Thresholds struct {
 	// and gives the crisis classes less than OverruleCrisis: "how do
 	// therapists handle clients who talk about suicide", "beats me why".
 	OverruleOther, OverruleCrisis float32
+	// ShortWords: the model alone gives a crisis reply to a message of
+	// fewer words only if it mentions a risk concept (data/concepts.txt: death, a method,
+	// self-injury, force, violence, an adult and a child...); otherwise
+	// its crisis becomes the middle tier, the line of help on top of an
+	// ordinary answer. Short everyday messages ("i think im gay", "i dont
+	// know") are made of words that are common in crisis messages too.
+	// 0 turns the rule off.
+	ShortWords int
 }
 
 // DefaultThresholds were chosen by holding out each writer's training
 // file in turn (TestCalibrateSafety), never on the held-out set.
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03}
+	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 6}
 }
 
 // Classify decides what to do with a message.
@@ -71,6 +79,7 @@ func (t *Triage) Classify(message string) Verdict {
 	}
 	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= th.CrisisMin &&
 		!t.denies(toks, crisisCategory[class]) &&
+		(len(toks) >= th.ShortWords || mentionsRisk(toks)) &&
 		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule)
 	switch {
 	case modelCrisis:

@@ -12,8 +12,10 @@ import (
 //go:embed data/concepts.txt
 var conceptsTxt string
 
-// conceptTable maps a folded word, or two folded words joined by a space,
-// to the concepts it names.
+// conceptTable maps a folded word, or up to maxPhrase folded words joined
+// by spaces, to the concepts it names.
+const maxPhrase = 5
+
 var conceptTable = sync.OnceValue(func() map[string][]string {
 	out := map[string][]string{}
 	for line := range strings.Lines(conceptsTxt) {
@@ -30,8 +32,8 @@ var conceptTable = sync.OnceValue(func() map[string][]string {
 			for _, tk := range fold(phrase) {
 				words = append(words, tk.text)
 			}
-			if len(words) == 0 || len(words) > 2 {
-				continue
+			if len(words) == 0 || len(words) > maxPhrase {
+				panic("data/concepts.txt: " + phrase + ": one to five words") // embedded: a test reads it
 			}
 			key := strings.Join(words, " ")
 			if !containsString(out[key], name) {
@@ -72,11 +74,31 @@ func concepts(words []string) []string {
 			last = c
 		}
 	}
-	for i, w := range words {
-		note(table[w])
-		if i+1 < len(words) {
-			note(table[w+" "+words[i+1]])
+	for i := range words {
+		for n := 1; n <= maxPhrase && i+n <= len(words); n++ {
+			note(table[strings.Join(words[i:i+n], " ")])
 		}
 	}
 	return found
+}
+
+// riskConcepts are the concepts that make a crisis plausible; the others
+// (when, jokes, topics) only shade it.
+var riskConcepts = map[string]bool{
+	"death": true, "method": true, "self-injury": true, "burden": true, "goodbye": true, "hopeless": true,
+	"non-consent": true, "violence": true, "control": true, "adult-role": true, "grooming": true, "child": true,
+}
+
+// mentionsRisk reports whether the folded message names a risk concept.
+func mentionsRisk(toks []token) bool {
+	words := make([]string, len(toks))
+	for i, tk := range toks {
+		words[i] = tk.text
+	}
+	for _, c := range concepts(words) {
+		if riskConcepts[c] {
+			return true
+		}
+	}
+	return false
 }
