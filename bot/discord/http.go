@@ -12,10 +12,12 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/confidant-bot/confidant/bot"
+	"github.com/confidant-bot/confidant/bot/metrics"
 )
 
 // HTTP interactions: Discord posts each slash command and click to this
@@ -58,12 +60,24 @@ type HTTPServer struct {
 	// Handled, when set, remembers the interaction ids answered, shared with
 	// other processes; by default this process remembers them.
 	Handled Seen
+	// MaxAnswering bounds the interactions answered at once (0:
+	// AnswersPerCore per core) and MaxWait how long one waits for its turn
+	// (0: DefaultMaxWait). Past the wait, or with too many waiting, it is
+	// answered at once with a short "busy, please retry" message instead of
+	// queueing towards Discord's 3 s limit (shed.go). PINGs are never shed.
+	MaxAnswering int
+	MaxWait      time.Duration
+	// Metrics counts the interactions shed (nil: not counted).
+	Metrics *metrics.Metrics
 
 	after sync.WaitGroup
 	// handled are the interaction ids answered within the signature window,
 	// so that a captured request cannot be replayed.
 	handled     Seen
 	handledOnce sync.Once
+	turns       *turns
+	turnsOnce   sync.Once
+	lastShedLog atomic.Int64 // unix nanoseconds
 }
 
 // Handler is the HTTP handler: POST /interactions, GET /healthz, GET /readyz.
@@ -131,7 +145,19 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	resp, after := s.Interactions.Handle(&i)
+	var resp *discordgo.InteractionResponse
+	var after func()
+	if i.Type == discordgo.InteractionPing {
+		resp, after = s.Interactions.Handle(&i)
+	} else if ok, reason := s.take(r.Context()); ok {
+		func() {
+			defer s.turns.done()
+			resp, after = s.Interactions.Handle(&i)
+		}()
+	} else {
+		s.shed(reason)
+		resp = busyResponse()
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if err := json.NewEncoder(w).Encode(resp); err != nil {
 		s.log().Error("write interaction response", slog.String(bot.LogEvent, "http-write"), slog.String(bot.LogError, "transport"))
@@ -143,6 +169,23 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 			defer s.after.Done()
 			after()
 		}()
+	}
+}
+
+// take waits for a turn to answer (see MaxAnswering).
+func (s *HTTPServer) take(ctx context.Context) (bool, string) {
+	s.turnsOnce.Do(func() { s.turns = newTurns(s.MaxAnswering, s.MaxWait) })
+	return s.turns.take(ctx)
+}
+
+// shed counts an interaction answered "busy", and logs at most every ten
+// seconds that shedding goes on.
+func (s *HTTPServer) shed(reason string) {
+	s.Metrics.Shed(reason)
+	now := s.now().UnixNano()
+	last := s.lastShedLog.Load()
+	if now-last >= int64(10*time.Second) && s.lastShedLog.CompareAndSwap(last, now) {
+		s.log().Warn("interactions shed: too busy to answer in time, replying busy", slog.String(bot.LogEvent, "http-shed"), slog.String(bot.LogKind, reason))
 	}
 }
 

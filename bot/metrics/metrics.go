@@ -19,6 +19,7 @@ type Metrics struct {
 	reloads       *prometheus.CounterVec
 	discordErrors *prometheus.CounterVec
 	repliesLost   *prometheus.CounterVec
+	shed          *prometheus.CounterVec
 }
 
 // New registers the metrics on a new registry.
@@ -44,8 +45,12 @@ func New() *Metrics {
 			Name: "confidant_discord_replies_dropped_total",
 			Help: "Direct-message replies never delivered, by reason (refused: Discord answered 4xx; full: too many replies already waiting to be retried; gave-up: Discord still failing after the retry time; shutdown).",
 		}, []string{"reason"}),
+		shed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "confidant_interactions_shed_total",
+			Help: "HTTP interactions answered \"busy, please retry\" instead of being answered, by reason (wait: no turn within the wait; queue: too many already waiting).",
+		}, []string{"reason"}),
 	}
-	m.Registry.MustRegister(m.questions, m.latency, m.corpusEntries, m.reloadTime, m.reloads, m.discordErrors, m.repliesLost,
+	m.Registry.MustRegister(m.questions, m.latency, m.corpusEntries, m.reloadTime, m.reloads, m.discordErrors, m.repliesLost, m.shed,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
@@ -94,4 +99,13 @@ func (m *Metrics) ReplyDropped(reason string) {
 		return
 	}
 	m.repliesLost.WithLabelValues(reason).Inc()
+}
+
+// Shed counts an interaction answered "busy" instead, by reason. Safe on a
+// nil *Metrics.
+func (m *Metrics) Shed(reason string) {
+	if m == nil {
+		return
+	}
+	m.shed.WithLabelValues(reason).Inc()
 }

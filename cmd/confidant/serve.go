@@ -226,7 +226,8 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if cfg.httpAddr != "" {
 		pub, _ := discord.ParsePublicKey(cfg.publicKey)
 		srv := &discord.HTTPServer{Interactions: ix, PublicKey: pub, Log: log, Handled: httpHandled(people),
-			Ready: func(ctx context.Context) error { return readiness(ctx, r, db) },
+			Ready:   func(ctx context.Context) error { return readiness(ctx, r, db) },
+			Metrics: metrics,
 		}
 		g.Go(func() error { return srv.Serve(gctx, cfg.httpAddr) })
 	}

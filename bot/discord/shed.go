@@ -1,0 +1,101 @@
+package discord
+
+// Overload shedding for HTTP interactions: past what the process can answer
+// in time, an interaction gets a short "busy, please retry" reply at once
+// instead of waiting in line until it misses Discord's 3-second window
+// (Discord then shows "This interaction failed" and the work is lost anyway).
+
+import (
+	"context"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Defaults of HTTPServer's shedding.
+const (
+	// AnswersPerCore sizes the interactions answered at once: answering is
+	// CPU work of about half a millisecond, so a few per core keep the
+	// cores busy without making each answer wait long for one.
+	AnswersPerCore = 4
+	// DefaultMaxWait is how long an interaction may wait for its turn.
+	DefaultMaxWait = 250 * time.Millisecond
+	// waitingPerSlot bounds the interactions waiting for a turn, and so the
+	// memory they hold: past it an interaction is shed without waiting.
+	waitingPerSlot = 16
+)
+
+// Reasons an interaction was shed, for the metric.
+const (
+	ShedWait  = "wait"  // no turn within the wait
+	ShedQueue = "queue" // too many waiting already
+)
+
+// busyText is the whole reply to a shed interaction.
+const busyText = "I'm very busy right now, please try again in a moment."
+
+// busyResponse is the reply to a shed interaction: only the person who
+// asked sees it (flags 64), and it mentions no one.
+func busyResponse() *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{
+			Content:         busyText,
+			Flags:           discordgo.MessageFlagsEphemeral,
+			AllowedMentions: noMentions(),
+		},
+	}
+}
+
+// turns hands out a bounded number of turns to answer. Waiters are served
+// in arrival order (a channel's blocked senders queue), each for at most
+// wait.
+type turns struct {
+	slots      chan struct{}
+	wait       time.Duration
+	waiting    atomic.Int64
+	maxWaiting int64
+}
+
+// newTurns gives n turns (0: AnswersPerCore per core) and waits at most
+// wait (0: DefaultMaxWait) for one.
+func newTurns(n int, wait time.Duration) *turns {
+	if n <= 0 {
+		n = AnswersPerCore * runtime.GOMAXPROCS(0)
+	}
+	if wait <= 0 {
+		wait = DefaultMaxWait
+	}
+	return &turns{slots: make(chan struct{}, n), wait: wait, maxWaiting: int64(n * waitingPerSlot)}
+}
+
+// take returns once the caller may answer (ok, and it must call done), or
+// with the reason it may not: no turn came within the wait, too many wait
+// already, or ctx ended.
+func (t *turns) take(ctx context.Context) (ok bool, reason string) {
+	select {
+	case t.slots <- struct{}{}:
+		return true, ""
+	default:
+	}
+	if t.waiting.Add(1) > t.maxWaiting {
+		t.waiting.Add(-1)
+		return false, ShedQueue
+	}
+	defer t.waiting.Add(-1)
+	timer := time.NewTimer(t.wait)
+	defer timer.Stop()
+	select {
+	case t.slots <- struct{}{}:
+		return true, ""
+	case <-timer.C:
+		return false, ShedWait
+	case <-ctx.Done():
+		return false, ShedWait
+	}
+}
+
+// done gives the turn back.
+func (t *turns) done() { <-t.slots }
