@@ -171,6 +171,11 @@ func crisisReply(c *knowledge.Corpus, v safety.Verdict) knowledge.Reply {
 		Referral: c.Referral(knowledge.ReferralCrisis), Reason: "triage: " + v.Category + " (" + v.Pattern + ")"}
 	if l, ok := c.CrisisLanguages[v.Lang]; ok && l.Replies[v.Category] != "" {
 		rep.Lang, rep.Help = v.Lang, l.Replies[v.Category]
+	} else if v.Also != "" && c.Triage.Concern[v.Also] != "" {
+		// A second crisis the model finds likely (a partner's violence and
+		// thoughts of suicide in one message): its line of help on top.
+		rep.Concern, rep.Help = v.Also, c.Triage.Concern[v.Also]
+		rep.Reason += ", also " + v.Also
 	}
 	return rep
 }

@@ -362,3 +362,20 @@ func TestOnlyTriageGivesCrisisReplies(t *testing.T) {
 		t.Errorf("help after an assault: kind %s, concern %q, help %q; want a crisis reply or the sexual-assault line on top", rep.Kind, rep.Concern, rep.Help)
 	}
 }
+
+// TestCrisisReplyAlsoCarriesSecondCrisis: a message with two crises (a
+// partner's violence and thoughts of suicide) gets the crisis reply of one
+// with the other's line of help on top, and says so in Concern.
+func TestCrisisReplyAlsoCarriesSecondCrisis(t *testing.T) {
+	r := bottest.MustResponder(t)
+	rep := r.Respond(context.Background(), "my boyfriend hits me and i think about ending it all")
+	if rep.Kind != knowledge.KindCrisis || rep.Category != "abuse" {
+		t.Fatalf("got %s/%s, want a crisis reply for abuse", rep.Kind, rep.Category)
+	}
+	if rep.Concern != "self-harm" || !strings.Contains(rep.Help, "988") {
+		t.Errorf("concern %q, help %q: want the self-harm line of help (988) on top", rep.Concern, rep.Help)
+	}
+	if !strings.Contains(rep.Text(), "988") || !strings.Contains(rep.Text(), "800-799") {
+		t.Errorf("the reply does not carry both lines:\n%s", rep.Text())
+	}
+}

@@ -55,8 +55,9 @@ type Reply struct {
 	// topic that touches on past harm.
 	Notice string
 	// Concern is the crisis category of the middle tier: distress that is not
-	// a clear crisis. Help is the line of help shown at the top for it (or,
-	// on a crisis reply in another language, the reply itself).
+	// a clear crisis; on a crisis reply, a second crisis category likely in
+	// the same message. Help is the line of help shown at the top for it
+	// (or, on a crisis reply in another language, the reply itself).
 	Concern string
 	Help    string
 	// Lang is the language of a crisis reply that is not English.

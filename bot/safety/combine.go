@@ -45,12 +45,15 @@ type Thresholds struct {
 	// know") are made of words that are common in crisis messages too.
 	// 0 turns the rule off.
 	ShortWords int
+	// AlsoMin: on a crisis reply, another crisis class at least this
+	// likely adds its line of help (Verdict.Also); 0 turns it off.
+	AlsoMin float32
 }
 
 // DefaultThresholds were chosen by holding out each writer's training
 // file in turn (TestCalibrateSafety), never on the held-out set.
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 6}
+	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 6, AlsoMin: 0.15}
 }
 
 // Classify decides what to do with a message.
@@ -71,6 +74,7 @@ func (t *Triage) Classify(message string) Verdict {
 		if p[classOther] >= th.OverruleOther && p.Crisis() < th.OverruleCrisis {
 			return Verdict{Concern: v.Category, Pattern: v.Pattern + fmt.Sprintf(" (model: ordinary %.2f)", p[classOther]), Lang: v.Lang, Teen: v.Teen}
 		}
+		v.Also = p.also(v.Category, th.AlsoMin)
 		return v
 	}
 	class, prob := p.Top()
@@ -89,7 +93,7 @@ func (t *Triage) Classify(message string) Verdict {
 				return Verdict{Category: cat, Past: true, Redirect: redirect, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
 			}
 		}
-		return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen, Model: prob}
+		return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen, Model: prob, Also: p.also(cat, th.AlsoMin)}
 	case class == classPast && prob >= th.PastMin && v.Kind == "":
 		cat := crisisCategory[class]
 		return Verdict{Category: cat, Past: true, Redirect: t.rules.Past.Redirect[cat], Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
@@ -225,4 +229,19 @@ func language(toks []token) string {
 		return best
 	}
 	return ""
+}
+
+// also is the most likely crisis category other than cat, if the model
+// gives it at least min.
+func (p Probabilities) also(cat string, min float32) string {
+	if min <= 0 {
+		return ""
+	}
+	best, bestP := "", min
+	for c := classSelfHarm; c <= classMinor; c++ {
+		if crisisCategory[c] != cat && p[c] >= bestP {
+			best, bestP = crisisCategory[c], p[c]
+		}
+	}
+	return best
 }

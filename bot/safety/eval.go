@@ -39,7 +39,10 @@ type SafetyReport struct {
 	// CrisisAny counts crisis messages given any crisis reply (right
 	// category or not): help first either way.
 	CrisisAny int
-	Misses    []string
+	// CrisisHelp counts crisis messages given a crisis reply that carries
+	// the right category's help, first or as its second line (Also).
+	CrisisHelp int
+	Misses     []string
 }
 
 // Evaluate classifies every example.
@@ -68,6 +71,9 @@ func Evaluate(t *Triage, examples []Example) SafetyReport {
 			}
 			if v.Kind == knowledge.VerdictCrisis {
 				r.CrisisAny++
+				if ok || v.Also == strings.TrimPrefix(e.Label, "crisis/") {
+					r.CrisisHelp++
+				}
 			}
 		}
 	}
@@ -89,8 +95,9 @@ func (r SafetyReport) Print(w io.Writer) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	fmt.Fprintf(w, "crisis recall (right category) %.3f (%d/%d); any crisis reply %.3f\n",
-		float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), r.CrisisRight, r.CrisisTotal, float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
+	fmt.Fprintf(w, "crisis recall (right category) %.3f (%d/%d); right category's help on the crisis reply, first or also %.3f; any crisis reply %.3f\n",
+		float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), r.CrisisRight, r.CrisisTotal,
+		float64(r.CrisisHelp)/float64(max(1, r.CrisisTotal)), float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %-32s %.3f  (%d/%d)\n", k, r.Rate(k), r.Right[k], r.Total[k])
 	}
@@ -100,7 +107,7 @@ func (r SafetyReport) Print(w io.Writer) {
 func (r SafetyReport) Add(o SafetyReport) SafetyReport {
 	out := SafetyReport{Right: map[string]int{}, Total: map[string]int{},
 		CrisisRight: r.CrisisRight + o.CrisisRight, CrisisTotal: r.CrisisTotal + o.CrisisTotal,
-		CrisisAny: r.CrisisAny + o.CrisisAny, Misses: append(slices.Clone(r.Misses), o.Misses...)}
+		CrisisAny: r.CrisisAny + o.CrisisAny, CrisisHelp: r.CrisisHelp + o.CrisisHelp, Misses: append(slices.Clone(r.Misses), o.Misses...)}
 	for _, m := range []map[string]int{r.Right, o.Right} {
 		for k, n := range m {
 			out.Right[k] += n

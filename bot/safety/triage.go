@@ -35,6 +35,10 @@ type Verdict struct {
 	// Model is the model's probability behind a verdict the model made
 	// alone (0 when a pattern decided).
 	Model float32
+	// Also is a second crisis category the model finds likely in a crisis
+	// message (a partner's violence and thoughts of suicide in one
+	// message): its line of help goes on the crisis reply too.
+	Also string
 }
 
 // Triage interprets the triage rules of a corpus. It is immutable and safe

@@ -29,7 +29,8 @@ type askJSON struct {
 	Sources      []askSource             `json:"sources"`
 	Referral     string                  `json:"referral"`
 	// Concern is the middle tier: a crisis category whose line of help
-	// tops an ordinary reply; omitted when there is none.
+	// tops an ordinary reply; on a crisis reply, a second crisis category
+	// whose line of help tops it; omitted when there is none.
 	Concern string `json:"concern,omitempty"`
 	// Lang is the language of a crisis reply given in another language.
 	Lang string `json:"lang,omitempty"`
