@@ -1,16 +1,21 @@
 package discord_test
 
 import (
+	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/confidant-bot/confidant/bot/bottest"
 	"github.com/confidant-bot/confidant/bot/discord"
+	"github.com/confidant-bot/confidant/bot/store"
 	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
@@ -90,5 +95,26 @@ func TestModeratorSeesNoServerPath(t *testing.T) {
 	}
 	if strings.Contains(c, dir) || serverPath.MatchString(c) {
 		t.Errorf("retire shows a server path to the moderator: %q", c)
+	}
+}
+
+// statsStore fails Stats with an error naming a server path.
+type statsStore struct{ store.Store }
+
+func (statsStore) Stats(context.Context, time.Time) (store.Stats, error) {
+	return store.Stats{}, &fs.PathError{Op: "open", Path: "/srv/confidant/confidant.db", Err: syscall.EIO}
+}
+
+// TestStatsErrorWithoutPath: a statistics read that fails tells the
+// moderator what went wrong without the server's paths (it showed the raw
+// error before).
+func TestStatsErrorWithoutPath(t *testing.T) {
+	m := moderating(t, knowledgetest.CopyDefault(t))
+	m.Store = statsStore{}
+	i := faqCommand("stats", "")
+	i.ApplicationCommandData().Options[0].Options = nil
+	c := reply(t, m, i)
+	if !strings.Contains(c, "Could not read the statistics") || strings.Contains(c, "/srv/") || serverPath.MatchString(c) {
+		t.Errorf("stats failure shown as %q", c)
 	}
 }

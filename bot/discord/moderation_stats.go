@@ -24,7 +24,7 @@ func (m *Moderation) stats(i *discordgo.Interaction, days int) (*discordgo.Inter
 	since := m.now().AddDate(0, 0, -days+1)
 	st, err := m.Store.Stats(context.Background(), since)
 	if err != nil {
-		return text("Could not read the statistics: %v", err), nil
+		return text("Could not read the statistics: %s", m.problemText("stats", err)), nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "**Last %d days:** %d questions\n", days, st.Questions)
