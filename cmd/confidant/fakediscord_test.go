@@ -24,11 +24,12 @@ type fakeDiscord struct {
 	live       map[*websocket.Conn]*sync.Mutex // identified connections, with their write locks
 	identifies int
 	seq        int
-	posts      map[string]int // message creations per channel
+	posts      map[string]int    // message creations per channel
+	followups  map[string]string // the content of interaction follow-ups, by interaction token
 }
 
 func newFakeDiscord(t testing.TB) *fakeDiscord {
-	f := &fakeDiscord{t: t, live: map[*websocket.Conn]*sync.Mutex{}, posts: map[string]int{}}
+	f := &fakeDiscord{t: t, live: map[*websocket.Conn]*sync.Mutex{}, posts: map[string]int{}, followups: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"url":"ws://%s/ws"}`, r.Host)
@@ -85,9 +86,20 @@ func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
-	io.Copy(io.Discard, r.Body)
+	body, _ := io.ReadAll(r.Body)
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
 	w.Header().Set("Content-Type", "application/json")
+	if parts := strings.Split(path, "/"); r.Method == http.MethodPost && len(parts) == 4 && parts[1] == "webhooks" {
+		var msg struct {
+			Content string `json:"content"`
+		}
+		json.Unmarshal(body, &msg)
+		f.mu.Lock()
+		f.followups[parts[3]] = msg.Content
+		f.mu.Unlock()
+		fmt.Fprint(w, `{"id":"1","content":""}`)
+		return
+	}
 	if r.Method == http.MethodPost && strings.HasPrefix(path, "/channels/") && strings.HasSuffix(path, "/messages") {
 		channel := strings.Split(path, "/")[2]
 		f.mu.Lock()
@@ -125,4 +137,13 @@ func (f *fakeDiscord) state() (live, identifies int, posts map[string]int) {
 		posts[k] = v
 	}
 	return len(f.live), f.identifies, posts
+}
+
+// followup is the content of the follow-up sent for the interaction with
+// token, and whether there is one.
+func (f *fakeDiscord) followup(token string) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.followups[token]
+	return c, ok
 }

@@ -59,6 +59,10 @@ func (db *DB) CorpusFileVersion(ctx context.Context, path string) (int64, error)
 	return v, nil
 }
 
+// changeLockTimeout bounds how long a change waits for another process's
+// change to commit before it fails with store.ErrLocked.
+const changeLockTimeout = "30s"
+
 // ChangeCorpus changes the corpus in one transaction. change is given the
 // current files under a lock that every change of every process takes, so
 // changes never interleave and a version it checks cannot change before the
@@ -70,6 +74,11 @@ func (db *DB) CorpusFileVersion(ctx context.Context, path string) (int64, error)
 // told once the change is committed.
 func (db *DB) ChangeCorpus(ctx context.Context, change func(map[string]store.CorpusFile) (map[string]string, error)) (changed bool, err error) {
 	err = db.write(ctx, "change corpus", func(tx pgx.Tx) error {
+		// A change waits for the one before it, which loads and checks
+		// the corpus, longer than for the store's short writes.
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '`+changeLockTimeout+`'`); err != nil {
+			return err
+		}
 		var last int64
 		if err := tx.QueryRow(ctx, `SELECT version FROM corpus_version FOR UPDATE`).Scan(&last); err != nil {
 			return err
