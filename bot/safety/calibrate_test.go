@@ -94,6 +94,15 @@ func TestCalibrateSafety(t *testing.T) {
 			}
 			fmt.Printf("  short-ordinary-to-crisis %d/%d", shortCrisis, len(short))
 			fmt.Println()
+			if th == safety.DefaultThresholds() {
+				for _, lang := range []string{"en", "es", "pt", "fr", "de"} {
+					fmt.Printf("    %s:", lang)
+					for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "benign"} {
+						fmt.Printf(" %s %.3f (%d)", strings.TrimPrefix(l, "crisis/"), r.Rate(l+" "+lang), r.Total[l+" "+lang])
+					}
+					fmt.Println()
+				}
+			}
 			if os.Getenv("CONFIDANT_CALIBRATE_MISSES") != "" && th == safety.DefaultThresholds() {
 				for _, m := range r.Misses {
 					fmt.Println("    miss\t" + m)
