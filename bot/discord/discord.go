@@ -48,6 +48,11 @@ type DiscordConfig struct {
 	// Moderation registers the /faq commands too, in ModerationGuilds only.
 	Moderation       bool
 	ModerationGuilds []string
+	// ShardID is the shard this connection carries, of ShardCount (0 or 1:
+	// one connection for every server; AutoShards: as many as Discord
+	// recommends). DMs arrive on shard 0, which alone registers the commands.
+	ShardID    int
+	ShardCount int
 }
 
 // DefaultRefill is how long a person waits for one more question once
@@ -71,6 +76,7 @@ func (c DiscordConfig) Validate() error {
 			errs = append(errs, fmt.Errorf("CONFIDANT_DISCORD_API %q must be an http(s) URL", c.API))
 		}
 	}
+	errs = append(errs, c.shardProblems()...)
 	return errors.Join(errs...)
 }
 
@@ -196,17 +202,22 @@ func (t rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
 // Run connects, registers the commands and serves until ctx is cancelled,
 // then lets replies in flight finish (bounded by ShutdownWait) and closes.
 func (d *Discord) Run(ctx context.Context) error {
+	if err := d.shards(); err != nil {
+		return err
+	}
 	if err := d.s.Open(); err != nil {
-		var rest *discordgo.RESTError
-		if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
-			return errors.New("Discord refused the bot token (401 Unauthorized): check DISCORD_TOKEN")
+		if refused := tokenRefused(err); refused != err {
+			return refused
 		}
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
-	d.log.Info("connected", slog.String(bot.LogEvent, "connected"))
-	if err := d.registerCommands(); err != nil {
-		d.s.Close()
-		return err
+	d.log.Info("connected", slog.String(bot.LogEvent, "connected"), slog.Int(LogShard, d.s.ShardID), slog.Int("shards", d.s.ShardCount))
+	// One set of commands for the whole bot: shard 0 registers it.
+	if d.s.ShardID == 0 {
+		if err := d.registerCommands(); err != nil {
+			d.s.Close()
+			return err
+		}
 	}
 	<-ctx.Done()
 	return d.Close()

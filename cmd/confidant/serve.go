@@ -18,6 +18,7 @@ import (
 	"github.com/confidant-bot/confidant/bot/discord"
 	"github.com/confidant-bot/confidant/bot/metrics"
 	"github.com/confidant-bot/confidant/bot/store"
+	"github.com/confidant-bot/confidant/bot/store/postgres"
 	"github.com/confidant-bot/confidant/index"
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -45,7 +46,10 @@ same on every process, under which rate limits and replay protection are
 shared), CONFIDANT_MODERATOR_ROLE (a role ID allowed to use /faq besides
 Manage Server), CONFIDANT_GUILD_ID (register the commands in one
 server only), CONFIDANT_CORPUS, CONFIDANT_DISCORD_API (base URL of Discord's
-REST API, for a proxy or a test server), CONFIDANT_HTTP (default for --http).
+REST API, for a proxy or a test server), CONFIDANT_HTTP (default for --http),
+CONFIDANT_SHARD_ID and CONFIDANT_SHARD_COUNT (the gateway's shard, from 0,
+of how many, or auto for the count Discord recommends; default 0 of 1; DMs
+arrive on shard 0; on PostgreSQL one process per shard connects).
 
 `
 
@@ -111,12 +115,17 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	if *httpAddr != "" && !gatewaySet {
 		cfg.gateway = false
 	}
+	var shardErr error
+	cfg.discord.ShardID, cfg.discord.ShardCount, shardErr = discord.ParseShards(getenv("CONFIDANT_SHARD_ID"), getenv("CONFIDANT_SHARD_COUNT"))
+	if !cfg.gateway {
+		shardErr = nil // only the gateway is sharded
+	}
 	// Every problem at once: the settings, the log options and the corpus.
 	corpus, _, corpusErr := loadCorpus(*dir)
 	if corpusErr != nil {
 		corpusErr = fmt.Errorf("corpus: %w", corpusErr)
 	}
-	if err := errors.Join(logErr, cfg.validate(), corpusErr, sharedKeyProblem(getenv("CONFIDANT_SHARED_KEY"))); err != nil {
+	if err := errors.Join(logErr, shardErr, cfg.validate(), corpusErr, sharedKeyProblem(getenv("CONFIDANT_SHARED_KEY"))); err != nil {
 		if logErr != nil {
 			return usageError{"configuration:\n" + err.Error()} // a bad flag value: exit 2
 		}
@@ -194,16 +203,17 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 	cfg.discord.Limits = limits
 	cfg.discord.Moderation = len(guilds) > 0
 	cfg.discord.ModerationGuilds = guilds
-	if lock := gatewayLock(db); cfg.gateway && lock != nil {
+	if lock := shardLock(db, cfg.discord.ShardID); cfg.gateway && lock != nil {
 		// On PostgreSQL any number of processes may run the gateway: the
-		// one holding the lock connects, the others wait to take over.
+		// one holding its shard's lock connects, the others wait to take over.
 		rest, err := discord.NewREST(cfg.discord)
 		if err != nil {
 			return err
 		}
 		ix.REST, mod.REST = rest, rest
+		glog := log.With(discord.LogShard, cfg.discord.ShardID) // the lock's messages
 		g.Go(func() error {
-			return cluster.RunExclusive(gctx, lock, connectGateway(cfg.discord, r, log, mod, tally, help), log)
+			return cluster.RunExclusive(gctx, lock, connectGateway(cfg.discord, r, log, mod, tally, help), glog)
 		})
 	} else if cfg.gateway {
 		d, err := discord.NewDiscord(cfg.discord, r, log)
@@ -235,6 +245,22 @@ func runServe(ctx context.Context, args []string, s stdio, getenv env) error {
 		g.Go(func() error { return discord.ServeMetrics(gctx, metricsLn, metrics.Handler(), log) })
 	}
 	return g.Wait()
+}
+
+// shardLock is the gateway lock of one shard, whatever the shard count:
+// two processes may hold shards 0 and 1, never two the same shard. Shard
+// 0's is the lock of an unsharded gateway, so a process started without
+// the settings never connects beside the holder of shard 0 (both would
+// get the DMs).
+func shardLock(db store.Store, shard int) cluster.Lock {
+	pg, ok := db.(*postgres.DB)
+	switch {
+	case !ok:
+		return nil
+	case shard == 0:
+		return gatewayLock(db)
+	}
+	return pg.NewLock(fmt.Sprintf("gateway shard %d", shard))
 }
 
 // readiness is nil once a corpus and its index are being served and the
