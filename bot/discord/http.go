@@ -1,12 +1,14 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -118,19 +120,37 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxInteractionBody)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInteractionBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "bad interaction", http.StatusBadRequest)
+		return
+	}
+	// The turn to answer is taken before anything costly, the signature
+	// included: under overload, work done before the wait would pile up
+	// unbounded and delay the answers too. A shed reply says only "busy",
+	// so it may go to a request not yet verified. PINGs are never shed.
+	if !isPing(body) {
+		ok, reason := s.take(r.Context())
+		if !ok {
+			s.shed(reason)
+			s.write(w, busyResponse())
+			return
+		}
+		defer s.turns.done()
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	if !s.fresh(r.Header.Get("X-Signature-Timestamp")) || !discordgo.VerifyInteraction(r, s.PublicKey) {
 		s.log().Warn("interaction refused: bad signature or stale timestamp", slog.String(bot.LogEvent, "http-unauthorized"))
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
 	var i discordgo.Interaction
-	if err := json.NewDecoder(r.Body).Decode(&i); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			return
-		}
+	if err := json.Unmarshal(body, &i); err != nil {
 		http.Error(w, "bad interaction", http.StatusBadRequest)
 		return
 	}
@@ -145,22 +165,8 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var resp *discordgo.InteractionResponse
-	var after func()
-	if i.Type == discordgo.InteractionPing {
-		resp, after = s.Interactions.Handle(&i)
-	} else if ok, reason := s.take(r.Context()); ok {
-		func() {
-			defer s.turns.done()
-			resp, after = s.Interactions.Handle(&i)
-		}()
-	} else {
-		s.shed(reason)
-		resp = busyResponse()
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if err := json.NewEncoder(w).Encode(resp); err != nil {
-		s.log().Error("write interaction response", slog.String(bot.LogEvent, "http-write"), slog.String(bot.LogError, "transport"))
+	resp, after := s.Interactions.Handle(&i)
+	if !s.write(w, resp) {
 		return
 	}
 	if after != nil {
@@ -170,6 +176,25 @@ func (s *HTTPServer) interactions(w http.ResponseWriter, r *http.Request) {
 			after()
 		}()
 	}
+}
+
+// write sends resp as JSON and reports whether it could.
+func (s *HTTPServer) write(w http.ResponseWriter, resp *discordgo.InteractionResponse) bool {
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(resp); err != nil {
+		s.log().Error("write interaction response", slog.String(bot.LogEvent, "http-write"), slog.String(bot.LogError, "transport"))
+		return false
+	}
+	return true
+}
+
+// isPing reports whether body is a PING (type 1), read without checking
+// anything else: a forged one is refused with the signature check after.
+func isPing(body []byte) bool {
+	var peek struct {
+		Type discordgo.InteractionType `json:"type"`
+	}
+	return json.Unmarshal(body, &peek) == nil && peek.Type == discordgo.InteractionPing
 }
 
 // take waits for a turn to answer (see MaxAnswering).

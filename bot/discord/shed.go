@@ -16,10 +16,13 @@ import (
 
 // Defaults of HTTPServer's shedding.
 const (
-	// AnswersPerCore sizes the interactions answered at once: answering is
-	// CPU work of about half a millisecond, so a few per core keep the
-	// cores busy without making each answer wait long for one.
-	AnswersPerCore = 4
+	// AnswersPerCore sizes the interactions answered at once. Answering is
+	// CPU work (about half a millisecond), so more answers at once than
+	// cores only make each wait for a core, and the goroutines that read
+	// new requests wait behind them: on 2 busy cores, 4 per core gave 1.5 to
+	// 3 times the p99 of 1 per core under overload, and fewer answers per
+	// second (BenchmarkOverload).
+	AnswersPerCore = 1
 	// DefaultMaxWait is how long an interaction may wait for its turn.
 	DefaultMaxWait = 250 * time.Millisecond
 	// waitingPerSlot bounds the interactions waiting for a turn, and so the

@@ -108,16 +108,6 @@ func (f *shedFixture) click(ping bool) shedReply {
 	return out
 }
 
-// waitFor polls cond for up to 10 seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
 // checkBusy wants the short ephemeral "busy" reply.
 func checkBusy(t *testing.T, r shedReply) {
 	t.Helper()
@@ -156,7 +146,7 @@ func TestShedWhenBusy(t *testing.T) {
 	for range 2 {
 		go func() { accepted <- f.click(false) }()
 	}
-	waitFor(t, "two interactions being answered", func() bool { return f.handler.entered.Load() == 2 })
+	bottest.WaitFor(t, "two interactions being answered", func() bool { return f.handler.entered.Load() == 2 })
 
 	shed := make(chan shedReply, 10)
 	start := time.Now()
@@ -196,7 +186,7 @@ func TestShedBoundsWaiting(t *testing.T) {
 	f := newShedFixture(t, 1, time.Minute)
 	first := make(chan shedReply, 1)
 	go func() { first <- f.click(false) }()
-	waitFor(t, "one interaction being answered", func() bool { return f.handler.entered.Load() == 1 })
+	bottest.WaitFor(t, "one interaction being answered", func() bool { return f.handler.entered.Load() == 1 })
 
 	const waiting, extra = 16, 3
 	replies := make(chan shedReply, waiting+extra)
