@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -56,9 +57,19 @@ type People struct {
 	state  State
 	secret []byte
 	log    *slog.Logger
-	// failing is set during an outage, so that it is logged once.
+	// failing is set during an outage; the rest, under mu, is what was
+	// logged of outages (see result).
 	failing atomic.Bool
+	mu      sync.Mutex
+	logged  time.Time // when an outage was last logged
+	told    bool      // whether the current outage was logged
+	alone   int64     // decisions made alone since the last "restored"
 }
+
+// quietFor is the least time between two outages logged: on a machine
+// short of CPU a single call now and then takes over callTimeout, and each
+// would otherwise log an error and a recovery.
+const quietFor = time.Minute
 
 // NewPeople shares state under secret, which must be at least MinSecretLen
 // bytes.
@@ -85,20 +96,42 @@ func (p *People) key(purpose string, parts ...string) []byte {
 	return m.Sum(nil)[:16]
 }
 
-// result notes whether a call to the database worked, logging the first
-// failure of an outage and the end of it.
+// result notes whether a call to the database worked. The first failure
+// of an outage is logged, and its end with the number of decisions made
+// alone since the last such message; an outage that starts within
+// quietFor of the last one logged is only counted.
 func (p *People) result(err error) bool {
 	if err == nil {
-		if p.failing.Swap(false) {
-			p.log.Info("shared limits restored: the database answers again", slog.String(bot.LogEvent, "shared-restored"))
+		if p.failing.Load() {
+			p.restored()
 		}
 		return true
 	}
-	if !p.failing.Swap(true) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.alone++
+	if p.failing.Swap(true) {
+		return false
+	}
+	now := time.Now()
+	if p.told = p.logged.IsZero() || now.Sub(p.logged) >= quietFor; p.told {
+		p.logged = now
 		p.log.Error("shared limits unavailable: each process decides alone until the database answers",
 			slog.String(bot.LogEvent, "shared-failed"), slog.String(bot.LogError, err.Error()))
 	}
 	return false
+}
+
+// restored ends an outage.
+func (p *People) restored() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.failing.Swap(false) || !p.told {
+		return
+	}
+	p.log.Info("shared limits restored: the database answers again", slog.String(bot.LogEvent, "shared-restored"),
+		slog.Int64("decided_alone", p.alone))
+	p.alone = 0
 }
 
 // Sweep deletes expired rows every interval until ctx ends.

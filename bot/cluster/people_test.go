@@ -1,9 +1,13 @@
 package cluster_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
+	"fmt"
+	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -207,5 +211,48 @@ func TestPeopleFallBackWhileDatabaseDown(t *testing.T) {
 func TestNewPeopleRefusesShortSecret(t *testing.T) {
 	if _, err := cluster.NewPeople(nil, "short", nil); err == nil || !strings.Contains(err.Error(), "CONFIDANT_SHARED_KEY") {
 		t.Errorf("NewPeople with a short secret: err = %v, want one naming CONFIDANT_SHARED_KEY", err)
+	}
+}
+
+// flakyState is a database whose calls fail while down is set.
+type flakyState struct{ down atomic.Bool }
+
+func (f *flakyState) err() error {
+	if f.down.Load() {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+func (f *flakyState) TakeToken(context.Context, []byte, int, time.Duration) (bool, bool, error) {
+	return true, false, f.err()
+}
+func (f *flakyState) FirstTime(context.Context, []byte, time.Duration) (bool, error) {
+	return true, f.err()
+}
+func (f *flakyState) Forget(context.Context, []byte) error       { return f.err() }
+func (f *flakyState) SweepShared(context.Context) (int64, error) { return 0, f.err() }
+
+// TestSlowCallsLoggedOncePerMinute: single calls over the time limit now
+// and then, as on a machine short of CPU, log one outage and its end (with
+// the decisions made alone) a minute, not one each.
+func TestSlowCallsLoggedOncePerMinute(t *testing.T) {
+	var logs bytes.Buffer
+	state := &flakyState{}
+	p, err := cluster.NewPeople(state, secret, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := p.Limiter(5, time.Hour)
+	for i := range 10 {
+		state.down.Store(i%2 == 0)
+		l.Take(fmt.Sprintf("9%017d", i))
+		l.Take(fmt.Sprintf("9%017d", i))
+	}
+	if got, want := strings.Count(logs.String(), "event=shared-failed"), 1; got != want {
+		t.Errorf("%d outages logged, want %d:\n%s", got, want, logs.String())
+	}
+	if got, want := strings.Count(logs.String(), "event=shared-restored decided_alone=2"), 1; got != want {
+		t.Errorf("%d recoveries logged with 2 decisions alone, want %d:\n%s", got, want, logs.String())
 	}
 }
