@@ -175,6 +175,9 @@ type Report struct {
 	Requests int
 	// SlowDown counts /ask answered by the rate limiter instead of an answer.
 	SlowDown int
+	// Busy counts interactions the server shed under overload: a "very
+	// busy" reply instead of an answer (bot/discord/shed.go).
+	Busy int
 	// Errors counts failures by kind: "transport", "unexpected response",
 	// "status 401" and so on.
 	Errors map[string]int
@@ -192,6 +195,7 @@ type IntervalReport struct {
 	Requests      int
 	Errors        int
 	SlowDown      int
+	Busy          int
 	Latency       Latency
 }
 
@@ -227,6 +231,7 @@ type sample struct {
 	done    time.Duration // when it finished, since the start of the run
 	failure string        // "" for success
 	slow    bool
+	busy    bool
 }
 
 // Run sends interactions from c.Clients concurrent clients, paced to
@@ -358,7 +363,7 @@ func send(ctx context.Context, client *http.Client, c Config, g *generator, due 
 	case resp.StatusCode != http.StatusOK:
 		s.failure = errStatusKind + strconv.Itoa(resp.StatusCode)
 	default:
-		s.slow, err = judge(kind, data)
+		s.slow, s.busy, err = judge(kind, data)
 		if err != nil {
 			s.failure = ErrBadReply
 		}
@@ -372,12 +377,18 @@ const (
 	responseMessage = 4
 )
 
-// slowDownMarker is part of the rate limiter's notice (bot/discord.go).
-const slowDownMarker = "faster than I can answer"
+// slowDownMarker is part of the rate limiter's notice (bot/discord.go),
+// busyMarker of the reply to an interaction shed under overload
+// (bot/discord/shed.go).
+const (
+	slowDownMarker = "faster than I can answer"
+	busyMarker     = "very busy right now"
+)
 
 // judge checks that a 200 body is the response an interaction of this
-// kind should get, and tells whether it is the rate limiter's notice.
-func judge(kind Kind, body []byte) (slow bool, err error) {
+// kind should get, and tells whether it is the rate limiter's notice or
+// the server's "very busy" reply.
+func judge(kind Kind, body []byte) (slow, busy bool, err error) {
 	var r struct {
 		Type int `json:"type"`
 		Data *struct {
@@ -386,18 +397,18 @@ func judge(kind Kind, body []byte) (slow bool, err error) {
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(body, &r); err != nil {
-		return false, err
+		return false, false, err
 	}
 	if kind == KindPing {
 		if r.Type != responsePong {
-			return false, fmt.Errorf("ping answered with type %d", r.Type)
+			return false, false, fmt.Errorf("ping answered with type %d", r.Type)
 		}
-		return false, nil
+		return false, false, nil
 	}
 	if r.Type != responseMessage || r.Data == nil || (r.Data.Content == "" && len(r.Data.Embeds) == 0) {
-		return false, fmt.Errorf("%s answered with type %d and no message", kind, r.Type)
+		return false, false, fmt.Errorf("%s answered with type %d and no message", kind, r.Type)
 	}
-	return strings.Contains(r.Data.Content, slowDownMarker), nil
+	return strings.Contains(r.Data.Content, slowDownMarker), strings.Contains(r.Data.Content, busyMarker), nil
 }
 
 func summarise(clients int, elapsed time.Duration, samples []sample) Report {
@@ -413,6 +424,9 @@ func summarise(clients int, elapsed time.Duration, samples []sample) Report {
 		}
 		if s.slow {
 			r.SlowDown++
+		}
+		if s.busy {
+			r.Busy++
 		}
 		if s.failure != ErrTransport {
 			all = append(all, s.latency)
@@ -456,6 +470,9 @@ func intervals(every, elapsed time.Duration, samples []sample) []IntervalReport 
 		}
 		if s.slow {
 			out[i].SlowDown++
+		}
+		if s.busy {
+			out[i].Busy++
 		}
 		if s.failure != ErrTransport {
 			lat[i] = append(lat[i], s.latency)

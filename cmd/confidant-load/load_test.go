@@ -430,3 +430,33 @@ func TestReturningPeople(t *testing.T) {
 		}
 	}
 }
+
+// TestRunCountsBusyReplies: interactions the server sheds (one answered
+// at a time, none waiting) are counted as busy, not as answers or errors.
+func TestRunCountsBusyReplies(t *testing.T) {
+	lib, err := library()
+	if err != nil {
+		t.Fatalf("embedded library: %v", err)
+	}
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &discord.HTTPServer{
+		Interactions: &discord.Interactions{Responder: bot.NewResponder(lib, nil), Limits: discord.NewRateLimiter(5, discord.DefaultRefill)},
+		PublicKey:    pub, MaxAnswering: 1, MaxWait: time.Nanosecond,
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	rep, err := Run(context.Background(), Config{URL: srv.URL + "/interactions", Clients: 16, Duration: time.Minute, Requests: 400,
+		Key: priv, Mix: mustMix(t, "ask=1")})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if n := rep.ErrorCount(); n != 0 {
+		t.Errorf("%d of %d requests failed: %v", n, rep.Requests, rep.Errors)
+	}
+	if rep.Busy == 0 || rep.Busy == rep.Requests {
+		t.Errorf("busy replies = %d of %d, want some but not all (one answered at a time, 16 clients)", rep.Busy, rep.Requests)
+	}
+}

@@ -224,10 +224,11 @@ func printReport(w io.Writer, r Report) {
 		}
 	}
 	fmt.Fprintf(w, "slow down %d (rate limiter notices instead of answers)\n", r.SlowDown)
+	fmt.Fprintf(w, "busy      %d (shed under overload: \"very busy\" replies instead of answers)\n", r.Busy)
 	if len(r.Intervals) > 0 {
-		fmt.Fprintf(w, "intervals %8s %8s %9s %7s %5s  latency\n", "from", "requests", "req/s", "errors", "slow")
+		fmt.Fprintf(w, "intervals %8s %8s %9s %7s %5s %7s  latency\n", "from", "requests", "req/s", "errors", "slow", "busy")
 		for _, iv := range r.Intervals {
-			fmt.Fprintf(w, "          %8s %8d %9.0f %7d %5d  %s\n", iv.Start, iv.Requests, iv.Throughput(), iv.Errors, iv.SlowDown, formatLatency(iv.Latency))
+			fmt.Fprintf(w, "          %8s %8d %9.0f %7d %5d %7d  %s\n", iv.Start, iv.Requests, iv.Throughput(), iv.Errors, iv.SlowDown, iv.Busy, formatLatency(iv.Latency))
 		}
 	}
 	if len(r.Errors) == 0 {
