@@ -53,7 +53,7 @@ type Thresholds struct {
 // DefaultThresholds were chosen by holding out each writer's training
 // file in turn (TestCalibrateSafety), never on the held-out set.
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 6, AlsoMin: 0.15}
+	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15}
 }
 
 // Classify decides what to do with a message.
