@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/confidant-bot/confidant/knowledge"
+	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
 // TestFoldFastPaths: fold, with its shortcuts for plain ASCII text, folds
@@ -172,4 +173,27 @@ func joinSinglesReference(toks []token) []token {
 		i = j
 	}
 	return out
+}
+
+// TestAgesAndDurations: "married 14 years" is a duration and "my 7 year old
+// daughter" a parent's child, neither a minor with an adult; "im 14 and he
+// is 25" still is (they got a crisis reply for minors before, from
+// "{minor} & {adult-age}").
+func TestAgesAndDurations(t *testing.T) {
+	rules := knowledgetest.MustDefault(t).Triage
+	tr := NewWithModel(rules, nil)
+	for _, c := range []struct {
+		msg    string
+		crisis bool
+	}{
+		{"I'm 38, he's 41, married 14 years, and we fight about money", false},
+		{"I'm 33, my partner is 35, together 8 years, no sex for two years", false},
+		{"I'm 35, divorced with a 7 year old daughter, my new partner is HIV positive", false},
+		{"im 14 and he is 25, he wants to meet", true},
+		{"i am 15 years old and my boyfriend is 22", true},
+	} {
+		if got := tr.Classify(c.msg).Kind == knowledge.VerdictCrisis; got != c.crisis {
+			t.Errorf("%q: patterns give crisis %v, want %v", c.msg, got, c.crisis)
+		}
+	}
 }

@@ -417,8 +417,40 @@ func isAge(toks []token, i int, minor bool) bool {
 	}
 	before := i > 0 && agePrefix[toks[i-1].text]
 	after := i+1 < len(toks) && ageSuffix[toks[i+1].text]
+	if after && !before && durationUnit[toks[i+1].text] && (i+2 >= len(toks) || toks[i+2].text != "old") {
+		// "married 14 years", "together 8 years", "15 years ago": a
+		// duration, not an age, unless "old" follows ("a 15 year old").
+		return false
+	}
+	if minor && (before || after) && parentsChild(toks, i) {
+		return false
+	}
 	return before || after
 }
+
+// parentsChild reports an age said of one's child ("my 7 year old
+// daughter", "our 12yo son"): a parent describing their family, which
+// "{minor} & {adult-age}" must not read as a minor with an adult. Harm to
+// the child is still caught by the other patterns and by the model.
+func parentsChild(toks []token, i int) bool {
+	if i == 0 || !possessive[toks[i-1].text] {
+		return false
+	}
+	j := i + 1
+	for j < len(toks) && (ageSuffix[toks[j].text] || toks[j].text == "old") {
+		j++
+	}
+	return j < len(toks) && childNoun[toks[j].text]
+}
+
+var (
+	possessive = foldKeys(map[string]bool{"my": true, "our": true, "a": true, "her": true, "his": true, "their": true})
+	childNoun  = foldKeys(map[string]bool{"daughter": true, "son": true, "kid": true, "child": true, "niece": true, "nephew": true,
+		"grandson": true, "granddaughter": true, "stepdaughter": true, "stepson": true, "baby": true, "toddler": true})
+)
+
+// durationUnit are the age suffixes that also count time.
+var durationUnit = map[string]bool{"year": true, "years": true, "yr": true, "yrs": true}
 
 // denies reports a crisis pattern of cat that matches only right after a
 // negation ("I'm not suicidal, I just…"): the writer says it is not so, and
