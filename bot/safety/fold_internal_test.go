@@ -197,3 +197,17 @@ func TestAgesAndDurations(t *testing.T) {
 		}
 	}
 }
+
+// TestSafeNowIsPast: "I am safe now" and "it's been N years" mark a
+// disclosure about the past (safety issue §3, past and present).
+func TestSafeNowIsPast(t *testing.T) {
+	tr := NewWithModel(knowledgetest.MustDefault(t).Triage, nil)
+	for _, msg := range []string{
+		"i was raped by my ex, im safe now, but sex is so hard",
+		"he raped me at a party, it's been 5 years, how do i start dating",
+	} {
+		if v := tr.Classify(msg); v.Kind == knowledge.VerdictCrisis || !v.Past {
+			t.Errorf("%q: got %s/%s past %v, want a disclosure about the past", msg, v.Kind, v.Category, v.Past)
+		}
+	}
+}
