@@ -119,6 +119,59 @@ func TestDumpFeatures(t *testing.T) {
 		for _, a := range rep.Alternatives {
 			ids = append(ids, a.ID)
 		}
-		fmt.Printf("%s\t%s\t%s\t%v\t%s\n", row.Expected[0], rep.Kind, ids, rep.Reason, row.Question)
+		fmt.Printf("%s\t%s\t%s\tnone %.2f\t%v\t%s\n", row.Expected[0], rep.Kind, ids, lib.Index.NoneProbability(row.Question), rep.Reason, row.Question)
+	}
+}
+
+// TestDumpSignals prints, per row, every signal the confidence rule could
+// use, as tab-separated values for analysis: expected, reply kind, reply
+// entry, top hit, its fused score, the runner-up's, raw score, coverage,
+// words, none probability, the learned model's best entry and its
+// probability, and the question.
+func TestDumpSignals(t *testing.T) {
+	path := os.Getenv("CONFIDANT_SIGNALS")
+	if path == "" {
+		t.Skip("set CONFIDANT_SIGNALS=FILE.tsv")
+	}
+	rows := mustEvalRows(t, path)
+	lib, err := bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bot.NewResponder(lib, nil)
+	ctx := context.Background()
+	for _, row := range rows {
+		rep := r.Respond(ctx, row.Question)
+		text := row.Question
+		if exp := lib.Corpus.Vocabulary.Expand(row.Question); exp != "" {
+			text += " " + exp
+		}
+		hits, err := lib.Index.Search(ctx, text, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept []index.Hit
+		for _, h := range hits {
+			if lib.Corpus.CrisisCategoryOf(h.ID) == "" {
+				kept = append(kept, h)
+			}
+		}
+		top, s1, s2, raw, cov, words := "", 0.0, 0.0, 0.0, 0.0, 0
+		if len(kept) > 0 {
+			top, s1, raw = kept[0].ID, kept[0].Score, kept[0].Raw
+			cov, words = lib.Index.Overlap(text, top)
+		}
+		if len(kept) > 1 {
+			s2 = kept[1].Score
+		}
+		best, bestP := "", 0.0
+		for id, p := range lib.Index.Learned(row.Question) {
+			if id != "" && p > bestP {
+				best, bestP = id, p
+			}
+		}
+		fmt.Printf("%s\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%s\t%.3f\t%s\n",
+			strings.Join(row.Expected, "|"), rep.Kind, rep.ID(), top, s1, s2, raw, cov, words,
+			lib.Index.NoneProbability(row.Question), best, bestP, row.Question)
 	}
 }
