@@ -29,6 +29,9 @@ type Conversation struct {
 	// Choices are the entries offered by the last "did you mean" or as
 	// other answers, in the order shown.
 	Choices []string
+	// DidYouMean reports that the last reply offered Choices without an
+	// answer ("did you mean").
+	DidYouMean bool
 }
 
 // Converse answers message in the conversation conv and updates conv.
@@ -41,15 +44,24 @@ func (r *Responder) Converse(ctx context.Context, conv *Conversation, message st
 		return rep
 	}
 	rep := r.Respond(ctx, message)
-	if conv.Last != "" && rep.Kind != knowledge.KindCrisis && rep.Kind != knowledge.KindDecline &&
+	if last := conv.topic(); last != "" && rep.Kind != knowledge.KindCrisis && rep.Kind != knowledge.KindDecline &&
 		rep.Kind != knowledge.KindSmallTalk {
-		if follow, ok := r.followUp(ctx, lib, conv.Last, q, rep); ok {
+		if follow, ok := r.followUp(ctx, lib, last, q, rep); ok {
 			follow.Help, follow.Concern, follow.Notice = rep.Help, rep.Concern, rep.Notice
 			rep = follow
 		}
 	}
 	conv.remember(rep)
 	return rep
+}
+
+// topic is the entry a follow-up is read with: the last answer's, or after
+// "did you mean" its first choice, the best guess at what was asked.
+func (conv *Conversation) topic() string {
+	if conv.DidYouMean && len(conv.Choices) > 0 {
+		return conv.Choices[0]
+	}
+	return conv.Last
 }
 
 // remember keeps what a reply offered.
@@ -62,6 +74,7 @@ func (conv *Conversation) remember(rep knowledge.Reply) {
 	case knowledge.KindCrisis:
 		conv.Last = ""
 	}
+	conv.DidYouMean = rep.Kind != knowledge.KindAnswer && rep.Kind != knowledge.KindCrisis
 	conv.Choices = conv.Choices[:0]
 	for _, a := range rep.Alternatives {
 		conv.Choices = append(conv.Choices, a.ID)

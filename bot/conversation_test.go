@@ -110,6 +110,12 @@ func TestFollowUps(t *testing.T) {
 		{"how long, staying", "what is sensate focus", "how long does it take", "sensate-focus"},
 		{"how long, not the neighbour", "i finish too fast", "how long does it take to fix", "premature-ejaculation"},
 		{"nothing the corpus answers", "why cant i keep an erection", "also whats the best pizza place in town", ""},
+		{"the other body for her", "i worry about my erection", "and for her?", "arousal-difficulties"},
+		{"a short message with no answer of its own", "my partner had an affair and i cant stop thinking about it", "how do we rebuild trust", "infidelity"},
+		{"every word in the last entry", "what is sensate focus", "how many times a week", "sensate-focus"},
+		{"a short message the corpus does not answer", "what is sensate focus", "whats the capital of france", ""},
+		{"the last entry answers the named topic itself", "is it cheating", "does the hurt ever fade", "infidelity"},
+		{"after did you mean, its first choice", "can we recover", "does the hurt ever fade", "infidelity"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var conv bot.Conversation
@@ -123,5 +129,20 @@ func TestFollowUps(t *testing.T) {
 				t.Errorf("%q after %q: got %s %q (%s), want %q", tc.then, tc.first, rep.Kind, rep.ID(), rep.Reason, tc.want)
 			}
 		})
+	}
+}
+
+// TestFollowUpJustHappened: after the answer on healing from the past, "it
+// happened this morning" gets the crisis entry on what to do now, whatever
+// the triage makes of the message alone.
+func TestFollowUpJustHappened(t *testing.T) {
+	r := bottest.MustResponder(t)
+	for _, then := range []string{"it happened this morning", "this was yesterday"} {
+		var conv bot.Conversation
+		r.Converse(context.Background(), &conv, "how do people recover from sexual abuse years later")
+		rep := r.Converse(context.Background(), &conv, then)
+		if rep.Kind != knowledge.KindCrisis || rep.ID() != "sexual-assault-help" {
+			t.Errorf("%q: got %s %q (%s), want a crisis reply from sexual-assault-help", then, rep.Kind, rep.ID(), rep.Reason)
+		}
 	}
 }

@@ -31,16 +31,28 @@ const (
 	nearShare = 0.75
 	// maxFollowUpWords: a longer message is a question of its own.
 	maxFollowUpWords = 30
+	// bareWords: a message of at most this many words that has no
+	// confident answer of its own leans on the last answer even without a
+	// pronoun ("how do i stop", "in the uk?")...
+	bareWords = 8
+	// bareNone: ...unless the learned model's probability that nothing
+	// answers it reaches this. Without a pronoun it takes less to read a
+	// message as a question of its own ("whats the weather tmrw") than
+	// followUpNone.
+	bareNone = 0.5
 )
 
 // followUp reads message q together with last, the entry of the last
 // answer; alone is the reply to q read on its own. It reports false when q
 // is best answered alone. In order:
 //   - a long message, one that starts a new topic ("different question")
-//     or one that names a topic of its own is answered alone;
-//   - a follow-up about the other body, the opposite problem or how long
-//     it takes moves to the related entry; one about cost or finding
-//     someone to the entry on that, unless the last entry answers it;
+//     or one that names a topic of its own is answered alone, unless last
+//     answers that topic itself (related.yaml stay);
+//   - a follow-up (a cue, a pronoun, or a short message with no answer of
+//     its own) about the other body, the opposite problem, how long it
+//     takes or something that just happened moves to the related entry;
+//     one about cost or finding someone to the entry on that, unless the
+//     last entry answers it;
 //   - a close match of q alone that is a neighbour of last (same theme or
 //     siblings) is taken even when not sure alone;
 //   - any other continuation is searched with last's title added.
@@ -63,9 +75,14 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 	}
 	ev := evidence{ix: lib.Index, text: text, learned: lib.Index.Learned(text)}
 	if alone.Kind == knowledge.KindAnswer && alone.ID() != last && ev.namesTopic(alone.ID(), last) {
+		if rel.Stays(alone.ID(), last) {
+			// "does the hurt go away" after cheating is not about pain
+			// during sex.
+			return r.followTo(last, "follow-up of "+last+", which answers "+alone.ID()+" itself")
+		}
 		return knowledge.Reply{}, false
 	}
-	shaped := isFollowUp(lib.Corpus.SmallTalk, q) || refersBack(q)
+	shaped := isFollowUp(lib.Corpus.SmallTalk, q) || refersBack(q) || ev.bare(q, alone, last)
 	if shaped {
 		for _, kind := range knowledge.MoveKinds {
 			if to := rel.Move(kind, last); to != "" && to != last && said.hasAny(rel.Words[kind]) {
@@ -76,7 +93,7 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 			return r.followTo(to, "follow-up ("+to+") of "+last)
 		}
 	}
-	if ev.learned != nil && ev.learned[""] >= followUpNone {
+	if ev.learned != nil && ev.learned[""] >= followUpNone && !ev.within(last) {
 		return knowledge.Reply{}, false
 	}
 	if near := nearMatch(ctx, lib, ev, alone, last); near != "" {
@@ -129,6 +146,23 @@ type evidence struct {
 	learned map[string]float64 // nil without a learned model
 }
 
+// bare reports a short message that has no confident answer of its own
+// and that the learned model does not place outside the corpus, or whose
+// words are all in last: it leans on the last answer even without a
+// pronoun. Without a learned model nothing is bare.
+func (ev evidence) bare(q string, alone knowledge.Reply, last string) bool {
+	return alone.Kind == knowledge.KindFallback && len(talkWords(q)) <= bareWords &&
+		ev.learned != nil && (ev.learned[""] < bareNone || ev.within(last))
+}
+
+// within reports whether every topical word of the message is in entry
+// last ("how many times a week" after sensate focus): a continuation,
+// whatever the learned model says of the message alone.
+func (ev evidence) within(last string) bool {
+	share, n := ev.ix.Overlap(ev.text, last)
+	return n > 0 && share == 1
+}
+
 // namesTopic reports whether the message asks about entry id rather than
 // continuing last: the learned model is sure of id, or fairly sure while
 // the message shares more words with id than with last ("is that the same
@@ -155,9 +189,10 @@ func (ev evidence) closer(id, last string) bool {
 }
 
 // nearMatch is the first of the message's own matches (the answer, then
-// the choices, best first; the search's hits when alone offered none) that
-// scores at least nearShare of the best, is a neighbour of last and is
-// closer to the message than last; "" when last itself comes first.
+// the choices, best first; the search's hits, if the learned model finds
+// them likely, when alone offered none) that scores at least nearShare of
+// the best, is a neighbour of last and is closer to the message than last;
+// "" when last itself comes first.
 func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.Reply, last string) string {
 	var hits []index.Hit
 	switch alone.Kind {
@@ -173,7 +208,8 @@ func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.R
 	for _, a := range alone.Alternatives {
 		hits = append(hits, index.Hit{ID: a.ID, Score: a.Score})
 	}
-	if len(hits) == 0 {
+	fresh := len(hits) == 0
+	if fresh {
 		found, err := lib.Index.Search(ctx, ev.text, MaxAlternatives)
 		if err != nil {
 			return ""
@@ -183,6 +219,11 @@ func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.R
 	for _, h := range hits {
 		if h.ID == last || h.Score < nearShare*hits[0].Score {
 			return ""
+		}
+		if fresh && ev.learned != nil && ev.learned[h.ID] < likelyTopic {
+			// Found only by this search, for a message that alone matched
+			// nothing ("does it get better"): the model must find it likely.
+			continue
 		}
 		if neighbours(lib.Corpus, h.ID, last) && ev.closer(h.ID, last) {
 			return h.ID

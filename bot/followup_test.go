@@ -50,18 +50,53 @@ func TestFollowUpSet(t *testing.T) {
 	}
 }
 
-// floorFollowUps is just under the follow-up figure measured on 2026-11-30
-// after the follow-up rules were tuned on the development set (0.773, 85 of
-// 110; 0.718 before).
-const floorFollowUps = 0.76
+// floorFollowUps is just under the follow-up figure measured once after
+// the follow-up rules were tuned on both development sets (0.782, 86 of
+// 110; 0.773 after the first set alone, 0.718 before). The set has no
+// "none" or crisis rows, so the stricter scoring here costs nothing.
+const floorFollowUps = 0.77
 
 // TestFollowUpDevSet measures follow-ups on testdata/followups-dev.tsv, the
 // development set for tuning follow-ups (150 conversations; the dated set
-// above stays held out). Right is a reply from the expected entry (a crisis
-// reply for a crisis entry), or, for "none", no confident answer at all.
+// above stays held out).
 // go test -v -run FollowUpDevSet ./bot
 func TestFollowUpDevSet(t *testing.T) {
-	f, err := os.Open("../testdata/followups-dev.tsv")
+	share := followUpShare(t, "../testdata/followups-dev.tsv")
+	t.Logf("follow-ups right (dev): %.3f", share)
+	if share < floorFollowUpsDev {
+		t.Errorf("follow-ups right (dev) %.3f, below the floor %.2f", share, floorFollowUpsDev)
+	}
+}
+
+// floorFollowUpsDev is just under the development figure (0.880, 132 of
+// 150; 0.873 before the second round of follow-up work).
+const floorFollowUpsDev = 0.87
+
+// TestFollowUpDevSet2 measures follow-ups on testdata/followups-dev2.tsv, a
+// second development set by another writer (200 conversations: very short
+// pronoun-only follow-ups, personal details with a question, topic
+// switches). Measured as it came, before any tuning on it: 0.655 (131 of
+// 200), a fair estimate of how the rules tuned on the first set generalise.
+// go test -v -run FollowUpDevSet2 ./bot
+func TestFollowUpDevSet2(t *testing.T) {
+	share := followUpShare(t, "../testdata/followups-dev2.tsv")
+	t.Logf("follow-ups right (dev2): %.3f", share)
+	if share < floorFollowUpsDev2 {
+		t.Errorf("follow-ups right (dev2) %.3f, below the floor %.2f", share, floorFollowUpsDev2)
+	}
+}
+
+// floorFollowUpsDev2 is just under the figure after tuning on both sets
+// (0.755, 151 of 200).
+const floorFollowUpsDev2 = 0.74
+
+// followUpShare is the share of a follow-up set's conversations (first
+// message, follow-up, expected entry) answered right: a reply from the
+// expected entry (a crisis reply for a crisis entry), or, for "none", no
+// confident answer at all. With -v it logs the misses.
+func followUpShare(t *testing.T, path string) float64 {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,13 +128,9 @@ func TestFollowUpDevSet(t *testing.T) {
 			t.Logf("miss: %q -> %q: got %s %q (%s), want %s", parts[0], parts[1], rep.Kind, rep.ID(), rep.Reason, parts[2])
 		}
 	}
-	share := float64(right) / float64(n)
-	t.Logf("follow-ups right (dev): %.3f (%d of %d)", share, right, n)
-	if share < floorFollowUpsDev {
-		t.Errorf("follow-ups right (dev) %.3f, below the floor %.2f", share, floorFollowUpsDev)
+	if n == 0 {
+		t.Fatalf("%s: no conversations", path)
 	}
+	t.Logf("%s: %d of %d right", path, right, n)
+	return float64(right) / float64(n)
 }
-
-// floorFollowUpsDev is just under the development figure (0.873, 131 of
-// 150, on 2026-11-30).
-const floorFollowUpsDev = 0.86

@@ -16,7 +16,10 @@ type Related struct {
 	Men      map[string]string `yaml:"men"`
 	Opposite map[string]string `yaml:"opposite"`
 	// Time leads "how long does it take" to the entry on how long.
-	Time   map[string]string   `yaml:"time"`
+	Time map[string]string `yaml:"time"`
+	// Recent leads "it happened yesterday" from an entry about the past to
+	// the one about what to do now.
+	Recent map[string]string   `yaml:"recent"`
 	Topics map[string][]string `yaml:"topics"`
 	// Stay lists, per topic, the entries that answer its follow-ups
 	// themselves ("how much does it cost" after the morning-after pill).
@@ -38,7 +41,7 @@ func (r Related) AreSiblings(a, b string) bool {
 
 // MoveKinds are the kinds of follow-up that move between entries, in the
 // order they are tried: "and for women who can't finish?" asks about women.
-var MoveKinds = []string{"women", "men", "opposite", "time"}
+var MoveKinds = []string{"women", "men", "opposite", "time", "recent"}
 
 // Move is the entry a follow-up of kind (one of MoveKinds) leads to from
 // entry id, or "".
@@ -52,6 +55,8 @@ func (r Related) Move(kind, id string) string {
 		return r.Opposite[id]
 	case "time":
 		return r.Time[id]
+	case "recent":
+		return r.Recent[id]
 	}
 	return ""
 }
@@ -69,13 +74,19 @@ func (r Related) Topic(last string, has func(words []string) bool) string {
 	slices.Sort(ids)
 	for _, id := range ids {
 		if has(r.Topics[id]) {
-			if slices.Contains(r.Stay[id], last) {
+			if r.Stays(id, last) {
 				return last
 			}
 			return id
 		}
 	}
 	return ""
+}
+
+// Stays reports whether entry last answers follow-ups about topic itself
+// (related.yaml stay): "how much does it cost" after the morning-after pill.
+func (r Related) Stays(topic, last string) bool {
+	return slices.Contains(r.Stay[topic], last)
 }
 
 // parseRelated reads the file. With the embedded default (fallback), pairs
@@ -98,7 +109,7 @@ func parseRelated(name string, data []byte, c *Corpus, fallback bool, r *Report)
 		}
 		return ok
 	}
-	for _, m := range []map[string]string{rel.Women, rel.Men, rel.Opposite, rel.Time} {
+	for _, m := range []map[string]string{rel.Women, rel.Men, rel.Opposite, rel.Time, rel.Recent} {
 		for from, to := range m {
 			if a, b := exists(from), exists(to); !a || !b {
 				delete(m, from)

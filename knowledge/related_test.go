@@ -69,6 +69,40 @@ stay:
 	}
 }
 
+// TestRelatedMoves: each kind of move reads its own map, and Stays answers
+// for the entries a topic's follow-ups stay on.
+func TestRelatedMoves(t *testing.T) {
+	c, _, err := knowledge.Load(withRelated(t, `
+time:
+  aasect-certification: how-long-to-become
+recent:
+  sexual-trauma: sexual-assault-help
+topics:
+  painful-sex: [hurt]
+stay:
+  painful-sex: [infidelity]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := c.Related
+	for _, tc := range []struct {
+		kind, from, want string
+	}{
+		{"recent", "sexual-trauma", "sexual-assault-help"},
+		{"time", "sexual-trauma", ""},
+		{"time", "aasect-certification", "how-long-to-become"},
+		{"recent", "aasect-certification", ""},
+	} {
+		if got := rel.Move(tc.kind, tc.from); got != tc.want {
+			t.Errorf("Move(%q, %q) = %q, want %q", tc.kind, tc.from, got, tc.want)
+		}
+	}
+	if !rel.Stays("painful-sex", "infidelity") || rel.Stays("painful-sex", "low-desire") || rel.Stays("cost-and-insurance", "infidelity") {
+		t.Errorf("Stays: want painful-sex to stay on infidelity only")
+	}
+}
+
 // TestRelatedProblems: related.yaml names only entries and kinds that exist.
 func TestRelatedProblems(t *testing.T) {
 	for _, tc := range []struct {
@@ -77,7 +111,8 @@ func TestRelatedProblems(t *testing.T) {
 		{"time to a missing entry", "time:\n  aasect-certification: no-such-entry\n", `entry "no-such-entry" does not exist`},
 		{"stay after a missing entry", "topics:\n  cost-and-insurance: [cost]\nstay:\n  cost-and-insurance: [no-such-entry]\n", `entry "no-such-entry" does not exist`},
 		{"stay for no topic", "stay:\n  painful-sex: [vaginismus]\n", `stay: "painful-sex" is not one of the topics`},
-		{"words of an unknown kind", "words:\n  later: [tomorrow]\n", `words: unknown kind "later" (use women, men, opposite, time)`},
+		{"recent to a missing entry", "recent:\n  sexual-trauma: no-such-entry\n", `entry "no-such-entry" does not exist`},
+		{"words of an unknown kind", "words:\n  later: [tomorrow]\n", `words: unknown kind "later" (use women, men, opposite, time, recent)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, rep, _ := knowledge.Load(withRelated(t, tc.related))
