@@ -19,9 +19,29 @@ type Library struct {
 
 // NewLibrary indexes a validated corpus.
 func NewLibrary(c *knowledge.Corpus, opts index.Options) (*Library, error) {
+	// The triage's model trains on first use (seconds of one core) while
+	// the index builds, so a start waits for the longer of the two only.
+	type built struct {
+		t     *safety.Triage
+		panic any // re-raised on this goroutine, as if built here
+	}
+	triage := make(chan built, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				triage <- built{panic: p}
+			}
+		}()
+		triage <- built{t: safety.New(c.Triage)}
+	}()
 	ix, err := index.Build(c, opts)
+	b := <-triage
+	if b.panic != nil {
+		panic(b.panic)
+	}
+	t := b.t
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	return &Library{Corpus: c, Index: ix, Triage: safety.New(c.Triage)}, nil
+	return &Library{Corpus: c, Index: ix, Triage: t}, nil
 }
