@@ -179,8 +179,8 @@ func TestShedWhenBusy(t *testing.T) {
 	}
 }
 
-// TestShedBoundsWaiting: with one interaction being answered, at most 16
-// per turn wait for it (memory stays bounded); the rest are shed at once,
+// TestShedBoundsWaiting: with one interaction being answered, at most
+// WaitingPerTurn wait for it (memory stays bounded); the rest are shed at once,
 // without waiting, and those waiting are answered once turns come back.
 func TestShedBoundsWaiting(t *testing.T) {
 	f := newShedFixture(t, 1, time.Minute)
@@ -188,7 +188,7 @@ func TestShedBoundsWaiting(t *testing.T) {
 	go func() { first <- f.click(false) }()
 	bottest.WaitFor(t, "one interaction being answered", func() bool { return f.handler.entered.Load() == 1 })
 
-	const waiting, extra = 16, 3
+	const waiting, extra = discord.WaitingPerTurn, 3
 	replies := make(chan shedReply, waiting+extra)
 	for range waiting + extra {
 		go func() { replies <- f.click(false) }()
