@@ -1,7 +1,6 @@
 package index
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/confidant-bot/confidant/knowledge/textmodel"
@@ -118,20 +117,7 @@ func (m *linearModel) scores(rows []int32, value float32, p []float32) {
 			p[c] += x * value
 		}
 	}
-	top := float32(math.Inf(-1))
-	for _, s := range p {
-		if s > top {
-			top = s
-		}
-	}
-	var sum float32
-	for c := range p {
-		p[c] = float32(math.Exp(float64(p[c] - top)))
-		sum += p[c]
-	}
-	for c := range p {
-		p[c] /= sum
-	}
+	textmodel.Softmax(p)
 }
 
 // bytes is the memory the model holds.

@@ -5,6 +5,7 @@ package safety
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -36,22 +37,13 @@ var conceptTable = sync.OnceValue(func() map[string][]string {
 				panic("data/concepts.txt: " + phrase + ": one to five words") // embedded: a test reads it
 			}
 			key := strings.Join(words, " ")
-			if !containsString(out[key], name) {
+			if !slices.Contains(out[key], name) {
 				out[key] = append(out[key], name)
 			}
 		}
 	}
 	return out
 })
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // concepts names, once each, the concepts that the folded words mention,
 // and each pair of concepts mentioned one after the other ("recent" then

@@ -135,13 +135,20 @@ func (m *Model) Predict(v Vector) []float32 {
 
 // scores writes the softmax of the class scores of v into p.
 func (m *Model) scores(v Vector, p []float32) {
-	max := float32(math.Inf(-1))
 	for c := range p {
 		s := m.bias[c]
 		for _, x := range v.Features {
 			s += m.w[int(x)*m.n+c] * v.Value
 		}
 		p[c] = s
+	}
+	Softmax(p)
+}
+
+// Softmax turns class scores into probabilities, in place.
+func Softmax(p []float32) {
+	max := float32(math.Inf(-1))
+	for _, s := range p {
 		if s > max {
 			max = s
 		}
