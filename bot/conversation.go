@@ -43,7 +43,7 @@ func (r *Responder) Converse(ctx context.Context, conv *Conversation, message st
 		conv.remember(rep)
 		return rep
 	}
-	rep := r.Respond(ctx, message)
+	rep := r.respondAfter(ctx, lib, message, conv.topic())
 	if last := conv.topic(); last != "" && rep.Kind != knowledge.KindCrisis && rep.Kind != knowledge.KindDecline &&
 		rep.Kind != knowledge.KindSmallTalk {
 		if follow, ok := r.followUp(ctx, lib, last, q, rep); ok {

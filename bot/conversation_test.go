@@ -133,16 +133,31 @@ func TestFollowUps(t *testing.T) {
 }
 
 // TestFollowUpJustHappened: after the answer on healing from the past, "it
-// happened this morning" gets the crisis entry on what to do now, whatever
-// the triage makes of the message alone.
+// happened this morning" gets the crisis reply on what to do now, and it is
+// the triage that gives it (Triage.ClassifyAfter), not a follow-up rule.
+// The same words after another answer, or about years ago, are no crisis.
 func TestFollowUpJustHappened(t *testing.T) {
 	r := bottest.MustResponder(t)
-	for _, then := range []string{"it happened this morning", "this was yesterday"} {
+	for _, then := range []string{"it happened this morning", "this was yesterday", "it was last night"} {
 		var conv bot.Conversation
-		r.Converse(context.Background(), &conv, "how do people recover from sexual abuse years later")
+		first := r.Converse(context.Background(), &conv, "how do people recover from sexual abuse years later")
+		if first.ID() != "sexual-trauma" && (len(first.Alternatives) == 0 || first.Alternatives[0].ID != "sexual-trauma") {
+			t.Fatalf("first message: got %s %q, want sexual-trauma answered or offered first", first.Kind, first.ID())
+		}
 		rep := r.Converse(context.Background(), &conv, then)
-		if rep.Kind != knowledge.KindCrisis || rep.ID() != "sexual-assault-help" {
-			t.Errorf("%q: got %s %q (%s), want a crisis reply from sexual-assault-help", then, rep.Kind, rep.ID(), rep.Reason)
+		if rep.Kind != knowledge.KindCrisis || rep.ID() != "sexual-assault-help" || !strings.HasPrefix(rep.Reason, "triage: sexual-assault (recent") {
+			t.Errorf("%q: got %s %q (%s), want the triage's crisis reply from sexual-assault-help", then, rep.Kind, rep.ID(), rep.Reason)
+		}
+	}
+	for _, tc := range []struct{ first, then string }{
+		{"how do people recover from sexual abuse years later", "it happened years ago"},
+		{"my erection goes away during sex", "it happened last night"},
+		{"what happens in the first session with a sex therapist", "i have one today"},
+	} {
+		var conv bot.Conversation
+		r.Converse(context.Background(), &conv, tc.first)
+		if rep := r.Converse(context.Background(), &conv, tc.then); rep.Kind == knowledge.KindCrisis {
+			t.Errorf("%q then %q: got a crisis reply (%s)", tc.first, tc.then, rep.Reason)
 		}
 	}
 }

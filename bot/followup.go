@@ -115,9 +115,14 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 	return rep, true
 }
 
-// followTo is the answer from entry id, with the reason.
+// followTo is the answer from entry id, with the reason. Only the triage
+// gives crisis replies: a crisis entry is never a follow-up's answer
+// (related.yaml cannot name one; a neighbour by theme could).
 func (r *Responder) followTo(id, reason string) (knowledge.Reply, bool) {
 	rep, ok := r.Show(id)
+	if !ok || rep.Kind == knowledge.KindCrisis {
+		return knowledge.Reply{}, false
+	}
 	rep.Reason = reason
 	return rep, ok
 }

@@ -61,9 +61,14 @@ func (r *Responder) SetConfidence(c Confidence) { r.confidence = c }
 // Respond answers one message. It never fails: problems become a kind reply
 // (and a log line without any of the message's content).
 func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply {
+	return r.respondAfter(ctx, r.lib.Load(), message, "")
+}
+
+// respondAfter answers a message that follows the answer from entry last
+// ("" for none): the triage reads it in that light (Triage.ClassifyAfter).
+func (r *Responder) respondAfter(ctx context.Context, lib *Library, message, last string) knowledge.Reply {
 	start := time.Now()
-	lib := r.lib.Load()
-	reply := r.respond(ctx, lib, message)
+	reply := r.respond(ctx, lib, message, last)
 	r.Metrics.Reply(string(reply.Kind), reply.Category, time.Since(start))
 	r.log.LogAttrs(ctx, slog.LevelDebug, "reply",
 		slog.String(LogKind, string(reply.Kind)),
@@ -72,7 +77,7 @@ func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply
 	return reply
 }
 
-func (r *Responder) respond(ctx context.Context, lib *Library, message string) knowledge.Reply {
+func (r *Responder) respond(ctx context.Context, lib *Library, message, last string) knowledge.Reply {
 	c := lib.Corpus
 	q, tooLong := knowledge.Clean(message)
 	q = StripMentions(q)
@@ -87,7 +92,7 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message string) k
 		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "no-words",
 			Message: "I can only read words, not emoji or symbols on their own. What would you like to know? Ask in your own words."}
 	}
-	v := lib.Triage.Classify(q)
+	v := lib.Triage.ClassifyAfter(q, last)
 	rep := r.afterTriage(ctx, lib, q, v)
 	if v.Kind != knowledge.VerdictCrisis && rep.Kind != knowledge.KindSmallTalk {
 		if rep.Concern == "" && v.Concern != "" {
@@ -332,8 +337,11 @@ func apology() knowledge.Reply {
 		Message: "Sorry, something went wrong on my side. Please try again in a moment."}
 }
 
-// Show returns the reply for one entry by id, for "other answers" menus and
-// topic browsing.
+// Show returns the reply for one entry by id, for an entry the person (or a
+// moderator) chose: "other answers" menus, a numbered choice, topic
+// browsing. A crisis entry chosen that way keeps its crisis form; nothing
+// the bot decides by itself goes through here to a crisis entry (followTo
+// refuses them).
 func (r *Responder) Show(id string) (knowledge.Reply, bool) {
 	lib := r.lib.Load()
 	e, ok := lib.Corpus.Entry(strings.TrimSpace(id))
@@ -360,7 +368,7 @@ func (r *Responder) Preview(ctx context.Context, message string) Preview {
 	lib := r.lib.Load()
 	q, _ := knowledge.Clean(message)
 	q = StripMentions(q)
-	p := Preview{Triage: lib.Triage.Classify(q), Reply: r.respond(ctx, lib, message)}
+	p := Preview{Triage: lib.Triage.Classify(q), Reply: r.respond(ctx, lib, message, "")}
 	text := q
 	if exp := lib.Corpus.Vocabulary.Expand(q); exp != "" {
 		text += " " + exp

@@ -16,10 +16,7 @@ type Related struct {
 	Men      map[string]string `yaml:"men"`
 	Opposite map[string]string `yaml:"opposite"`
 	// Time leads "how long does it take" to the entry on how long.
-	Time map[string]string `yaml:"time"`
-	// Recent leads "it happened yesterday" from an entry about the past to
-	// the one about what to do now.
-	Recent map[string]string   `yaml:"recent"`
+	Time   map[string]string   `yaml:"time"`
 	Topics map[string][]string `yaml:"topics"`
 	// Stay lists, per topic, the entries that answer its follow-ups
 	// themselves ("how much does it cost" after the morning-after pill).
@@ -41,7 +38,7 @@ func (r Related) AreSiblings(a, b string) bool {
 
 // MoveKinds are the kinds of follow-up that move between entries, in the
 // order they are tried: "and for women who can't finish?" asks about women.
-var MoveKinds = []string{"women", "men", "opposite", "time", "recent"}
+var MoveKinds = []string{"women", "men", "opposite", "time"}
 
 // Move is the entry a follow-up of kind (one of MoveKinds) leads to from
 // entry id, or "".
@@ -55,8 +52,6 @@ func (r Related) Move(kind, id string) string {
 		return r.Opposite[id]
 	case "time":
 		return r.Time[id]
-	case "recent":
-		return r.Recent[id]
 	}
 	return ""
 }
@@ -109,15 +104,24 @@ func parseRelated(name string, data []byte, c *Corpus, fallback bool, r *Report)
 		}
 		return ok
 	}
-	for _, m := range []map[string]string{rel.Women, rel.Men, rel.Opposite, rel.Time, rel.Recent} {
+	// Only the triage gives crisis replies: a follow-up never moves to a
+	// crisis entry.
+	crisis := func(id string) bool {
+		e, ok := c.byID[id]
+		if ok && e.Referral == ReferralCrisis {
+			r.errorf(name, 0, "entry %q is a crisis entry: follow-ups cannot lead to it (only the triage gives crisis replies; see triage.yaml past.recent)", id)
+		}
+		return ok && e.Referral == ReferralCrisis
+	}
+	for _, m := range []map[string]string{rel.Women, rel.Men, rel.Opposite, rel.Time} {
 		for from, to := range m {
-			if a, b := exists(from), exists(to); !a || !b {
+			if a, b := exists(from), exists(to); !a || !b || crisis(to) {
 				delete(m, from)
 			}
 		}
 	}
 	for id := range rel.Topics {
-		if !exists(id) {
+		if !exists(id) || crisis(id) {
 			delete(rel.Topics, id)
 		}
 	}

@@ -75,8 +75,8 @@ func TestRelatedMoves(t *testing.T) {
 	c, _, err := knowledge.Load(withRelated(t, `
 time:
   aasect-certification: how-long-to-become
-recent:
-  sexual-trauma: sexual-assault-help
+opposite:
+  premature-ejaculation: delayed-ejaculation
 topics:
   painful-sex: [hurt]
 stay:
@@ -89,10 +89,10 @@ stay:
 	for _, tc := range []struct {
 		kind, from, want string
 	}{
-		{"recent", "sexual-trauma", "sexual-assault-help"},
-		{"time", "sexual-trauma", ""},
+		{"opposite", "premature-ejaculation", "delayed-ejaculation"},
+		{"time", "premature-ejaculation", ""},
 		{"time", "aasect-certification", "how-long-to-become"},
-		{"recent", "aasect-certification", ""},
+		{"opposite", "aasect-certification", ""},
 	} {
 		if got := rel.Move(tc.kind, tc.from); got != tc.want {
 			t.Errorf("Move(%q, %q) = %q, want %q", tc.kind, tc.from, got, tc.want)
@@ -111,8 +111,8 @@ func TestRelatedProblems(t *testing.T) {
 		{"time to a missing entry", "time:\n  aasect-certification: no-such-entry\n", `entry "no-such-entry" does not exist`},
 		{"stay after a missing entry", "topics:\n  cost-and-insurance: [cost]\nstay:\n  cost-and-insurance: [no-such-entry]\n", `entry "no-such-entry" does not exist`},
 		{"stay for no topic", "stay:\n  painful-sex: [vaginismus]\n", `stay: "painful-sex" is not one of the topics`},
-		{"recent to a missing entry", "recent:\n  sexual-trauma: no-such-entry\n", `entry "no-such-entry" does not exist`},
-		{"words of an unknown kind", "words:\n  later: [tomorrow]\n", `words: unknown kind "later" (use women, men, opposite, time, recent)`},
+		{"opposite to a missing entry", "opposite:\n  premature-ejaculation: no-such-entry\n", `entry "no-such-entry" does not exist`},
+		{"words of an unknown kind", "words:\n  later: [tomorrow]\n", `words: unknown kind "later" (use women, men, opposite, time)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, rep, _ := knowledge.Load(withRelated(t, tc.related))
@@ -126,5 +126,24 @@ func TestRelatedProblems(t *testing.T) {
 				t.Errorf("problems in %s = %q, want one saying %q", knowledge.RelatedFile, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRelatedRefusesCrisisEntries: only the triage gives crisis replies, so
+// related.yaml cannot lead a follow-up to a crisis entry, by a move or a
+// topic.
+func TestRelatedRefusesCrisisEntries(t *testing.T) {
+	for _, file := range []string{
+		"time:\n  sexual-trauma: sexual-assault-help\n",
+		"topics:\n  crisis-self-harm: [help]\n",
+	} {
+		_, rep, err := knowledge.Load(withRelated(t, file))
+		refused := false
+		for _, p := range rep.Problems {
+			refused = refused || p.Severity == knowledge.Error && strings.Contains(p.Message, "crisis entry")
+		}
+		if err == nil || !refused {
+			t.Errorf("%q: loaded (err %v, problems %v), want it refused as naming a crisis entry", file, err, rep.Problems)
+		}
 	}
 }

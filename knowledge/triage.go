@@ -75,6 +75,20 @@ type PastRules struct {
 	Redirect map[string]string
 	// Notices maps a crisis category to a line added to that answer.
 	Notices map[string]string
+	// Recent says when a follow-up of an answer about the past is a crisis
+	// now: "it happened this morning" after the answer on healing from
+	// sexual trauma.
+	Recent RecentRules
+}
+
+// RecentRules are read by the triage, which alone gives crisis replies.
+type RecentRules struct {
+	// Markers say the thing happened just now ("last night", "this
+	// morning").
+	Markers []string `yaml:"markers"`
+	// After maps the entry of the last answer to the crisis category a
+	// message with a marker is, right after it.
+	After map[string]string `yaml:"after"`
 }
 
 // Pattern is one trigger: parts that must all be present (joined by "&" in
@@ -111,6 +125,7 @@ type triageFile struct {
 		Unless   []string          `yaml:"unless"`
 		Redirect map[string]string `yaml:"redirect"`
 		Notices  map[string]string `yaml:"notices"`
+		Recent   RecentRules       `yaml:"recent"`
 	} `yaml:"past"`
 }
 
@@ -134,7 +149,7 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 		Lists: f.Lists, CrisisEntries: f.CrisisEntries, DeclineReplies: f.DeclineReplies,
 		Negations: f.Negations, SafePhrases: f.SafePhrases, Concern: f.Concern, Hotlines: f.Hotlines,
 		Teen: strings.TrimSpace(f.Teen),
-		Past: PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices},
+		Past: PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices, Recent: f.Past.Recent},
 	}
 	for listName, words := range f.Lists {
 		if len(words) == 0 {
@@ -212,6 +227,14 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 			r.errorf(name, 0, "past.redirect: unknown crisis category %q", cat)
 		}
 	}
+	for _, cat := range f.Past.Recent.After {
+		if !contains(CrisisCategories, cat) {
+			r.errorf(name, 0, "past.recent.after: unknown crisis category %q", cat)
+		}
+	}
+	if len(f.Past.Recent.After) > 0 && len(f.Past.Recent.Markers) == 0 {
+		r.errorf(name, 0, "past.recent.markers is empty: the after entries would never apply")
+	}
 	return tr
 }
 
@@ -261,6 +284,11 @@ func checkTriageEntries(c *Corpus, fallback bool, r *Report) {
 	for cat, id := range c.Triage.Past.Redirect {
 		if _, ok := c.byID[id]; id != "" && !ok && !fallback {
 			r.errorf(TriageFile, 0, "past.redirect: %s names entry %q, which does not exist", cat, id)
+		}
+	}
+	for id := range c.Triage.Past.Recent.After {
+		if _, ok := c.byID[id]; !ok && !fallback {
+			r.errorf(TriageFile, 0, "past.recent.after: entry %q does not exist", id)
 		}
 	}
 }

@@ -110,6 +110,31 @@ func (t *Triage) Classify(message string) Verdict {
 	return v
 }
 
+// recentWords: a longer message is read on its own by ClassifyAfter.
+const recentWords = 15
+
+// ClassifyAfter decides what to do with a message that follows the answer
+// from entry last. It is Classify, except that right after an answer about
+// the past (triage.yaml past.recent.after), a short message saying it
+// happened just now ("it happened this morning", "this was yesterday") is
+// a crisis of that category, unless it denies one.
+func (t *Triage) ClassifyAfter(message, last string) Verdict {
+	v := t.Classify(message)
+	cat, ok := t.rules.Past.Recent.After[last]
+	if !ok || last == "" || v.Kind != "" || t.Mode == ModelOnly {
+		return v
+	}
+	toks := fold(message)
+	if len(toks) == 0 || len(toks) > recentWords || t.denies(toks, cat) {
+		return v
+	}
+	hits := t.anchors.hits(toks)
+	if !t.anyPhrase(toks, t.recent, hits) || t.anyPhrase(toks, t.past, hits) {
+		return v
+	}
+	return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: "recent, right after " + last, Lang: v.Lang, Teen: v.Teen}
+}
+
 func modelPattern(class int, prob float32) string {
 	return fmt.Sprintf("model: %s %.2f", className[class], prob)
 }

@@ -63,6 +63,7 @@ type Triage struct {
 	safe    int
 	past    int
 	unless  int
+	recent  int
 }
 
 type compiled struct {
@@ -134,6 +135,7 @@ func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
 	t.safe = phrases(r.SafePhrases)
 	t.past = phrases(r.Past.Markers)
 	t.unless = phrases(r.Past.Unless)
+	t.recent = phrases(r.Past.Recent.Markers)
 	return t
 }
 
