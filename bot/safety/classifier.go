@@ -8,7 +8,11 @@ package safety
 // never be missed and for what moderators can read and extend.
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"fmt"
+	"io"
 	"io/fs"
 	"slices"
 	"strings"
@@ -190,6 +194,59 @@ func TrainingSet() []Example {
 	return append(out, OrdinarySet()...)
 }
 
-// DefaultModel is the model trained on the embedded training set, trained
-// once per process on first use (about a second on one core).
-var DefaultModel = sync.OnceValue(func() *Model { return Train(TrainingSet()) })
+// DefaultModel is the model trained on the embedded training set. It is
+// shipped trained (data/model.bin.gz, written by `go run
+// ./bot/safety/gen_model.go`), so a start does not spend two seconds of CPU
+// training it; if the shipped weights were made from other data than the
+// embedded set (their fingerprint differs), it is trained once per process
+// on first use instead, and TestShippedModelIsCurrent fails.
+var DefaultModel = sync.OnceValue(func() *Model {
+	if m, ok := ShippedModel(); ok {
+		return m
+	}
+	return Train(TrainingSet())
+})
+
+// shippedModel is the trained model and the fingerprint of what it was
+// trained on (data/model.sum).
+//
+//go:embed data/model.bin.gz data/model.sum
+var shippedModel embed.FS
+
+// ShippedModel is the model shipped in data/model.bin.gz, if it was trained
+// on the embedded training set with TrainOptions.
+func ShippedModel() (*Model, bool) {
+	sum, err := shippedModel.ReadFile("data/model.sum")
+	if err != nil || strings.TrimSpace(string(sum)) != TrainingFingerprint() {
+		return nil, false
+	}
+	f, err := shippedModel.Open("data/model.bin.gz")
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	m, err := textmodel.Decode(f)
+	if err != nil || m.Classes() != numClasses || m.Bits() != TrainOptions().HashBits {
+		return nil, false
+	}
+	return &Model{m: m, bits: m.Bits()}, true
+}
+
+// Encode writes the model in the shipped form.
+func (m *Model) Encode(w io.Writer) error { return m.m.Encode(w) }
+
+// TrainingFingerprint names what the default model is made from: the
+// training set, the concepts, the classes and the training options. A
+// change in how messages are folded or vectorized is not in it; the test
+// that retrains and compares catches that.
+func TrainingFingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%+v\n%s\n", TrainOptions(), conceptsTxt)
+	for label, class := range className {
+		fmt.Fprintf(h, "%d=%s\n", label, class)
+	}
+	for _, e := range TrainingSet() {
+		fmt.Fprintf(h, "%d\t%s\n", classOf[e.Label], e.Text)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

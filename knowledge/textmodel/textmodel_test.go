@@ -1,6 +1,8 @@
 package textmodel_test
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,5 +35,36 @@ func TestTrainSeparates(t *testing.T) {
 	}
 	if p := m.Predict(textmodel.Vector{}); p[0] != 0.5 {
 		t.Errorf("empty message = %v, want even odds", p)
+	}
+}
+
+// TestEncodeDecode: a decoded model predicts exactly as the one encoded;
+// damaged input is an error, never a panic.
+func TestEncodeDecode(t *testing.T) {
+	data := []textmodel.Example{{Vector: vec("the cat sat"), Class: 0}, {Vector: vec("the dog barks"), Class: 1}, {Vector: vec("a bird sings"), Class: 2}}
+	o := textmodel.DefaultOptions()
+	o.HashBits = 12
+	m := textmodel.Train(data, 3, o)
+	var buf bytes.Buffer
+	if err := m.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	enc := buf.Bytes()
+	got, err := textmodel.Decode(bytes.NewReader(enc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"cat", "dog sat", "a bird", "nothing known"} {
+		if a, b := m.Predict(vec(s)), got.Predict(vec(s)); !slices.Equal(a, b) {
+			t.Errorf("%q: decoded model predicts %v, want %v", s, b, a)
+		}
+	}
+	if got.Classes() != 3 || got.Bits() != 12 {
+		t.Errorf("shape %d classes %d bits, want 3 and 12", got.Classes(), got.Bits())
+	}
+	for _, bad := range [][]byte{nil, []byte("not gzip"), enc[:len(enc)/2]} {
+		if _, err := textmodel.Decode(bytes.NewReader(bad)); err == nil {
+			t.Errorf("Decode of %d damaged bytes: no error", len(bad))
+		}
 	}
 }
