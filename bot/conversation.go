@@ -32,6 +32,9 @@ type Conversation struct {
 	// DidYouMean reports that the last reply offered Choices without an
 	// answer ("did you mean").
 	DidYouMean bool
+	// Crisis is the category of the last reply when it was a crisis reply:
+	// the next message is read in its light (Triage.ClassifyAfter).
+	Crisis string
 }
 
 // Converse answers message in the conversation conv and updates conv.
@@ -43,7 +46,7 @@ func (r *Responder) Converse(ctx context.Context, conv *Conversation, message st
 		conv.remember(rep)
 		return rep
 	}
-	rep := r.respondAfter(ctx, lib, message, conv.topic())
+	rep := r.respondAfter(ctx, lib, message, conv.topic(), conv.Crisis)
 	if last := conv.topic(); last != "" && rep.Kind != knowledge.KindCrisis && rep.Kind != knowledge.KindDecline &&
 		rep.Kind != knowledge.KindSmallTalk {
 		if follow, ok := r.followUp(ctx, lib, last, q, rep); ok {
@@ -73,6 +76,10 @@ func (conv *Conversation) remember(rep knowledge.Reply) {
 		conv.Last = rep.ID()
 	case knowledge.KindCrisis:
 		conv.Last = ""
+	}
+	conv.Crisis = ""
+	if rep.Kind == knowledge.KindCrisis {
+		conv.Crisis = rep.Category
 	}
 	conv.DidYouMean = rep.Kind != knowledge.KindAnswer && rep.Kind != knowledge.KindCrisis
 	conv.Choices = conv.Choices[:0]

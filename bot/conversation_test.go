@@ -161,3 +161,36 @@ func TestFollowUpJustHappened(t *testing.T) {
 		}
 	}
 }
+
+// TestAfterCrisisReply: right after a crisis reply, asking for help now gets
+// the same crisis reply again from the triage; an ordinary question gets
+// its answer with that crisis's line of help on top; thanks is small talk;
+// and once an ordinary answer has come, the crisis no longer colours the
+// conversation.
+func TestAfterCrisisReply(t *testing.T) {
+	r := bottest.MustResponder(t)
+	ctx := context.Background()
+	start := func() *bot.Conversation {
+		var conv bot.Conversation
+		if rep := r.Converse(ctx, &conv, "i want to kill myself"); rep.Kind != knowledge.KindCrisis || rep.Category != "self-harm" {
+			t.Fatalf("first message: got %s %s, want a self-harm crisis reply", rep.Kind, rep.Category)
+		}
+		return &conv
+	}
+	for _, then := range []string{"who can i talk to right now", "should i go to the hospital", "what do i do"} {
+		if rep := r.Converse(ctx, start(), then); rep.Kind != knowledge.KindCrisis || rep.Category != "self-harm" || !strings.Contains(rep.Reason, "after a crisis reply") {
+			t.Errorf("%q after a crisis reply: got %s %s (%s), want the self-harm crisis reply again", then, rep.Kind, rep.Category, rep.Reason)
+		}
+	}
+	conv := start()
+	rep := r.Converse(ctx, conv, "how do condoms work")
+	if rep.Kind != knowledge.KindAnswer || rep.Concern != "self-harm" || rep.Help == "" {
+		t.Errorf("ordinary question after a crisis reply: got %s %q concern %q, want an answer with the self-harm line of help", rep.Kind, rep.ID(), rep.Concern)
+	}
+	if rep := r.Converse(ctx, conv, "what do i do if it breaks"); rep.Kind == knowledge.KindCrisis || rep.Concern != "" {
+		t.Errorf("second message after the crisis: got %s concern %q, want an ordinary reply", rep.Kind, rep.Concern)
+	}
+	if rep := r.Converse(ctx, start(), "thank you"); rep.Kind != knowledge.KindSmallTalk {
+		t.Errorf("thanks after a crisis reply: got %s, want small talk", rep.Kind)
+	}
+}

@@ -61,14 +61,15 @@ func (r *Responder) SetConfidence(c Confidence) { r.confidence = c }
 // Respond answers one message. It never fails: problems become a kind reply
 // (and a log line without any of the message's content).
 func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply {
-	return r.respondAfter(ctx, r.lib.Load(), message, "")
+	return r.respondAfter(ctx, r.lib.Load(), message, "", "")
 }
 
-// respondAfter answers a message that follows the answer from entry last
-// ("" for none): the triage reads it in that light (Triage.ClassifyAfter).
-func (r *Responder) respondAfter(ctx context.Context, lib *Library, message, last string) knowledge.Reply {
+// respondAfter answers a message that follows the answer from entry last,
+// or a crisis reply of category crisis ("" for none): the triage reads it
+// in that light (Triage.ClassifyAfter).
+func (r *Responder) respondAfter(ctx context.Context, lib *Library, message, last, crisis string) knowledge.Reply {
 	start := time.Now()
-	reply := r.respond(ctx, lib, message, last)
+	reply := r.respond(ctx, lib, message, last, crisis)
 	r.Metrics.Reply(string(reply.Kind), reply.Category, time.Since(start))
 	r.log.LogAttrs(ctx, slog.LevelDebug, "reply",
 		slog.String(LogKind, string(reply.Kind)),
@@ -77,7 +78,7 @@ func (r *Responder) respondAfter(ctx context.Context, lib *Library, message, las
 	return reply
 }
 
-func (r *Responder) respond(ctx context.Context, lib *Library, message, last string) knowledge.Reply {
+func (r *Responder) respond(ctx context.Context, lib *Library, message, last, crisis string) knowledge.Reply {
 	c := lib.Corpus
 	q, tooLong := knowledge.Clean(message)
 	q = StripMentions(q)
@@ -92,7 +93,7 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message, last str
 		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "no-words",
 			Message: "I can only read words, not emoji or symbols on their own. What would you like to know? Ask in your own words."}
 	}
-	v := lib.Triage.ClassifyAfter(q, last)
+	v := lib.Triage.ClassifyAfter(q, last, crisis)
 	rep := r.afterTriage(ctx, lib, q, v)
 	if v.Kind != knowledge.VerdictCrisis && rep.Kind != knowledge.KindSmallTalk {
 		if rep.Concern == "" && v.Concern != "" {
@@ -368,7 +369,7 @@ func (r *Responder) Preview(ctx context.Context, message string) Preview {
 	lib := r.lib.Load()
 	q, _ := knowledge.Clean(message)
 	q = StripMentions(q)
-	p := Preview{Triage: lib.Triage.Classify(q), Reply: r.respond(ctx, lib, message, "")}
+	p := Preview{Triage: lib.Triage.Classify(q), Reply: r.respond(ctx, lib, message, "", "")}
 	text := q
 	if exp := lib.Corpus.Vocabulary.Expand(q); exp != "" {
 		text += " " + exp

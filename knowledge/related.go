@@ -18,8 +18,9 @@ type Related struct {
 	// Time leads "how long does it take" to the entry on how long.
 	Time   map[string]string   `yaml:"time"`
 	Topics map[string][]string `yaml:"topics"`
-	// Stay lists, per topic, the entries that answer its follow-ups
-	// themselves ("how much does it cost" after the morning-after pill).
+	// Stay lists, per topic or entry, the entries that answer its
+	// follow-ups themselves ("how much does it cost" after the
+	// morning-after pill, "when do i test" after a late period).
 	Stay     map[string][]string `yaml:"stay"`
 	Words    map[string][]string `yaml:"words"`
 	NewTopic []string            `yaml:"new_topic"`
@@ -126,9 +127,7 @@ func parseRelated(name string, data []byte, c *Corpus, fallback bool, r *Report)
 		}
 	}
 	for id, stay := range rel.Stay {
-		if _, ok := rel.Topics[id]; !ok && !fallback {
-			r.errorf(name, 0, "stay: %q is not one of the topics", id)
-		}
+		exists(id)
 		for _, from := range stay {
 			exists(from)
 		}

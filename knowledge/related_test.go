@@ -110,7 +110,7 @@ func TestRelatedProblems(t *testing.T) {
 	}{
 		{"time to a missing entry", "time:\n  aasect-certification: no-such-entry\n", `entry "no-such-entry" does not exist`},
 		{"stay after a missing entry", "topics:\n  cost-and-insurance: [cost]\nstay:\n  cost-and-insurance: [no-such-entry]\n", `entry "no-such-entry" does not exist`},
-		{"stay for no topic", "stay:\n  painful-sex: [vaginismus]\n", `stay: "painful-sex" is not one of the topics`},
+		{"stay for a missing entry", "stay:\n  no-such-topic: [vaginismus]\n", `entry "no-such-topic" does not exist`},
 		{"opposite to a missing entry", "opposite:\n  premature-ejaculation: no-such-entry\n", `entry "no-such-entry" does not exist`},
 		{"words of an unknown kind", "words:\n  later: [tomorrow]\n", `words: unknown kind "later" (use women, men, opposite, time)`},
 	} {

@@ -49,6 +49,7 @@ type TriageRules struct {
 	// mention self-harm"); a match inside one does not count.
 	SafePhrases []string
 	Past        PastRules
+	AfterCrisis AfterCrisis
 	// ConcernPatterns are distress that is not a clear crisis ("I can't do
 	// this anymore"), by crisis category: the middle tier.
 	ConcernPatterns map[string][]Pattern
@@ -79,6 +80,14 @@ type PastRules struct {
 	// now: "it happened this morning" after the answer on healing from
 	// sexual trauma.
 	Recent RecentRules
+}
+
+// AfterCrisis says how the message right after a crisis reply is read: one
+// that asks for help now ("who can i talk to", "should i go to the
+// hospital") gets the same crisis reply again; any other gets its ordinary
+// reply with the crisis line of help on top.
+type AfterCrisis struct {
+	Markers []string `yaml:"markers"`
 }
 
 // RecentRules are read by the triage, which alone gives crisis replies.
@@ -120,6 +129,7 @@ type triageFile struct {
 	ConcernPats    map[string][]string `yaml:"concern_patterns"`
 	Hotlines       map[string][]string `yaml:"hotlines"`
 	Teen           string              `yaml:"teen"`
+	AfterCrisis    AfterCrisis         `yaml:"after_crisis"`
 	Past           struct {
 		Markers  []string          `yaml:"markers"`
 		Unless   []string          `yaml:"unless"`
@@ -148,7 +158,7 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 		Crisis: map[string][]Pattern{}, Decline: map[string][]Pattern{},
 		Lists: f.Lists, CrisisEntries: f.CrisisEntries, DeclineReplies: f.DeclineReplies,
 		Negations: f.Negations, SafePhrases: f.SafePhrases, Concern: f.Concern, Hotlines: f.Hotlines,
-		Teen: strings.TrimSpace(f.Teen),
+		Teen: strings.TrimSpace(f.Teen), AfterCrisis: f.AfterCrisis,
 		Past: PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices, Recent: f.Past.Recent},
 	}
 	for listName, words := range f.Lists {

@@ -48,12 +48,21 @@ type Thresholds struct {
 	// AlsoMin: on a crisis reply, another crisis class at least this
 	// likely adds its line of help (Verdict.Also); 0 turns it off.
 	AlsoMin float32
+	// ContextSure: in a conversation, a short follow-up of an ordinary
+	// answer that names no risk gets a crisis reply from the model alone
+	// only from this probability (Triage.ClassifyAfter); below it, the
+	// middle tier. 0 turns the rule off.
+	ContextSure float32
 }
 
 // DefaultThresholds were chosen by holding out each writer's training
-// file in turn (TestCalibrateSafety), never on the held-out set.
+// file in turn (TestCalibrateSafety), never on the held-out set;
+// ContextSure on the two-message development set
+// testdata/safety/followups-context.tsv (TestCrisisInContext in bot): 0
+// kept 0.913 of crisis follow-ups and 0.787 of ordinary ones out of a
+// crisis reply, 0.6 keeps 0.893 and 0.853, 0.9 keeps 0.827 and 0.920.
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15}
+	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.6}
 }
 
 // Classify decides what to do with a message.
@@ -84,7 +93,10 @@ func (t *Triage) Classify(message string) Verdict {
 	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= th.CrisisMin &&
 		!t.denies(toks, crisisCategory[class]) &&
 		(len(toks) >= th.ShortWords || mentionsRisk(toks)) &&
-		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule)
+		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule ||
+			// "whats the point. been looking up how many tylenol it takes":
+			// a dose question that names a risk is no medical question.
+			v.Category == "medical-advice" && mentionsRisk(toks))
 	switch {
 	case modelCrisis:
 		cat := crisisCategory[class]
@@ -118,13 +130,40 @@ const recentWords = 15
 // the past (triage.yaml past.recent.after), a short message saying it
 // happened just now ("it happened this morning", "this was yesterday") is
 // a crisis of that category, unless it denies one.
-func (t *Triage) ClassifyAfter(message, last string) Verdict {
+//
+// The other way, a short follow-up of an ordinary answer that the model
+// alone calls a crisis without being sure (below ContextSure) and without
+// naming any risk ("its not that, i just dont want it" after erections, "if
+// i go alone will she tell him stuff" after couples therapy) is read as the
+// continuation it is: the middle tier, an answer with the line of help on
+// top, not a crisis-only reply.
+//
+// Right after a crisis reply of category crisis, a short message asking for
+// help now (triage.yaml after_crisis) is that crisis again, and any other
+// message that is no crisis of its own carries its line of help (Concern).
+func (t *Triage) ClassifyAfter(message, last, crisis string) Verdict {
 	v := t.Classify(message)
-	cat, ok := t.rules.Past.Recent.After[last]
-	if !ok || last == "" || v.Kind != "" || t.Mode == ModelOnly {
+	toks := fold(message)
+	if crisis != "" && v.Kind == "" && !v.Past {
+		if len(toks) > 0 && len(toks) <= recentWords && !t.denies(toks, crisis) && t.anyPhrase(toks, t.afterCrisis, t.anchors.hits(toks)) {
+			return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply", Lang: v.Lang, Teen: v.Teen}
+		}
+		if v.Concern == "" {
+			v.Concern = crisis
+		}
 		return v
 	}
-	toks := fold(message)
+	if last == "" {
+		return v
+	}
+	if v.Kind == knowledge.VerdictCrisis && v.Model > 0 && v.Model < t.Thresholds.ContextSure &&
+		len(toks) <= recentWords && !mentionsRisk(toks) {
+		return Verdict{Concern: v.Category, Pattern: v.Pattern + ", a follow-up of " + last + " naming no risk", Lang: v.Lang, Teen: v.Teen}
+	}
+	cat, ok := t.rules.Past.Recent.After[last]
+	if !ok || v.Kind != "" || t.Mode == ModelOnly {
+		return v
+	}
 	if len(toks) == 0 || len(toks) > recentWords || t.denies(toks, cat) {
 		return v
 	}

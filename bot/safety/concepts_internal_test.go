@@ -23,6 +23,7 @@ func TestConcepts(t *testing.T) {
 		{"a corda e a ponte", []string{"method"}},
 		{"last night he wouldnt stop", []string{"recent", "non-consent", "recent>non-consent"}},
 		{"i missed 2 pills", nil},
+		{"honestly i dont see the point in living anymore", []string{"hopeless", "death"}},
 		{"how do i bake bread", nil},
 	} {
 		got := concepts(words(c.msg))
@@ -38,7 +39,7 @@ func TestConcepts(t *testing.T) {
 	// A word of another language that is an everyday English word is no
 	// risk concept: German "Last" (burden), "Kind" (child), "Handy"
 	// (phone), "Brief" (letter) once were.
-	for _, msg := range []string{"it happened last night", "she is kind to me", "lube is handy", "a brief question", "what kind of therapist"} {
+	for _, msg := range []string{"it happened last night", "she is kind to me", "lube is handy", "a brief question", "what kind of therapist", "how to live with herpes"} {
 		for _, c := range concepts(words(msg)) {
 			if riskConcepts[c] {
 				t.Errorf("%q: concepts %v, want no risk concept", msg, concepts(words(msg)))

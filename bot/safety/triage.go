@@ -64,6 +64,8 @@ type Triage struct {
 	past    int
 	unless  int
 	recent  int
+	// afterCrisis: phrases asking for help right after a crisis reply.
+	afterCrisis int
 }
 
 type compiled struct {
@@ -136,6 +138,7 @@ func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
 	t.past = phrases(r.Past.Markers)
 	t.unless = phrases(r.Past.Unless)
 	t.recent = phrases(r.Past.Recent.Markers)
+	t.afterCrisis = phrases(r.AfterCrisis.Markers)
 	return t
 }
 
