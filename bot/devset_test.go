@@ -77,3 +77,30 @@ func TestDevSetTargets(t *testing.T) {
 		t.Errorf("%d of %d in-scope rows (%.1f%%) stopped by triage, want at most 3%%", stopped, other, 100*share)
 	}
 }
+
+// TestNoneDevSet2: testdata/none-dev2.tsv, 300 questions by a writer who saw
+// only the entries' titles: 200 a sex-health bot hears but no entry answers
+// (fertility, miscarriage, abortion law, prostate, toys shopping, and far
+// off-topic ones), 100 that an entry answers. A development set. Measured
+// 2026-12-01 as it came: none handled 0.840 (13 of the 32 misses were
+// crisis replies to questions like "best way to clean a cast iron pan"),
+// Recall@1 0.810; after the safety model learned knowledge/out-of-scope.txt
+// as ordinary and the concepts lost everyday words: 0.865 and 0.820.
+// go test -v -run NoneDevSet2 ./bot
+func TestNoneDevSet2(t *testing.T) {
+	f, err := os.Open("../testdata/none-dev2.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := knowledge.ReadEvalSet(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bottest.MustResponder(t)
+	res := bot.Evaluate(context.Background(), rows, r.RankWith)
+	t.Logf("none-dev2: none handled %.3f, Recall@1 %.3f, Recall@3 %.3f", res.NoneHandled, res.RecallAt1, res.RecallAt3)
+	if res.NoneHandled < 0.85 || res.RecallAt1 < 0.80 {
+		t.Errorf("none-dev2: none handled %.3f (floor 0.85), Recall@1 %.3f (floor 0.80)", res.NoneHandled, res.RecallAt1)
+	}
+}

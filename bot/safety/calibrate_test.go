@@ -79,7 +79,7 @@ func TestCalibrateSafety(t *testing.T) {
 					perFile[names[i]] = float64(fr.CrisisRight) / float64(max(1, fr.CrisisTotal))
 				}
 			}
-			fmt.Printf("  crisisMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin,
+			fmt.Printf("  crisisMin=%.2f plainMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin,
 				float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), float64(r.CrisisHelp)/float64(max(1, r.CrisisTotal)), float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
 			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
 				fmt.Printf("  %s %.3f", strings.TrimPrefix(l, "crisis/"), r.Rate(l))
@@ -157,21 +157,32 @@ func calibrationThresholds() []safety.Thresholds {
 			overrule = append(overrule, float32(f))
 		}
 	}
+	plain := []float32{safety.DefaultThresholds().PlainMin}
+	if v := os.Getenv("CONFIDANT_CALIBRATE_PLAIN"); v != "" {
+		plain = nil
+		for _, s := range strings.Split(v, ",") {
+			f, _ := strconv.ParseFloat(s, 32)
+			plain = append(plain, float32(f))
+		}
+	}
 	for _, o := range overrule {
-		for _, c := range []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5} {
-			th := safety.DefaultThresholds()
-			th.CrisisMin, th.OverruleOther = c, o
-			if v := os.Getenv("CONFIDANT_CALIBRATE_ALSO"); v != "" {
-				f, _ := strconv.ParseFloat(v, 32)
-				th.AlsoMin = float32(f)
+		for _, pm := range plain {
+			for _, c := range []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5} {
+				th := safety.DefaultThresholds()
+				th.CrisisMin, th.OverruleOther = c, o
+				if v := os.Getenv("CONFIDANT_CALIBRATE_ALSO"); v != "" {
+					f, _ := strconv.ParseFloat(v, 32)
+					th.AlsoMin = float32(f)
+				}
+				if v := os.Getenv("CONFIDANT_CALIBRATE_SHORTWORDS"); v != "" {
+					th.ShortWords, _ = strconv.Atoi(v)
+				}
+				if o >= 0.9 {
+					th.OverruleCrisis = 0.03
+				}
+				th.PlainMin = pm
+				out = append(out, th)
 			}
-			if v := os.Getenv("CONFIDANT_CALIBRATE_SHORTWORDS"); v != "" {
-				th.ShortWords, _ = strconv.Atoi(v)
-			}
-			if o >= 0.9 {
-				th.OverruleCrisis = 0.03
-			}
-			out = append(out, th)
 		}
 	}
 	return out

@@ -48,6 +48,15 @@ type Thresholds struct {
 	// AlsoMin: on a crisis reply, another crisis class at least this
 	// likely adds its line of help (Verdict.Also); 0 turns it off.
 	AlsoMin float32
+	// PlainMin: a message of ShortWords or more that names no risk concept
+	// gets a crisis reply from the model alone only from this probability
+	// (below it, the middle tier); messages the model has never seen the
+	// like of ("help me write cover letter for warehouse job") spread
+	// their probability over the crisis classes. 0: CrisisMin applies.
+	// Left at 0: leaving out one writer at a time, 0.4 kept 0.009 more
+	// benign messages out of a crisis reply but cost 0.010 of crisis
+	// recall, 0.5 cost 0.023.
+	PlainMin float32
 	// ContextSure: in a conversation, a short follow-up of an ordinary
 	// answer that names no risk gets a crisis reply from the model alone
 	// only from this probability (Triage.ClassifyAfter); below it, the
@@ -92,7 +101,7 @@ func (t *Triage) Classify(message string) Verdict {
 	}
 	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= th.CrisisMin &&
 		!t.denies(toks, crisisCategory[class]) &&
-		(len(toks) >= th.ShortWords || mentionsRisk(toks)) &&
+		(mentionsRisk(toks) || len(toks) >= th.ShortWords && prob >= th.PlainMin) &&
 		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule ||
 			// "whats the point. been looking up how many tylenol it takes":
 			// a dose question that names a risk is no medical question.

@@ -39,7 +39,7 @@ func TestConcepts(t *testing.T) {
 	// A word of another language that is an everyday English word is no
 	// risk concept: German "Last" (burden), "Kind" (child), "Handy"
 	// (phone), "Brief" (letter) once were.
-	for _, msg := range []string{"it happened last night", "she is kind to me", "lube is handy", "a brief question", "what kind of therapist", "how to live with herpes"} {
+	for _, msg := range []string{"it happened last night", "she is kind to me", "lube is handy", "a brief question", "what kind of therapist", "how to live with herpes", "best way to clean a cast iron pan", "it burns when i pee", "bleeding after sex", "a letter to my landlord"} {
 		for _, c := range concepts(words(msg)) {
 			if riskConcepts[c] {
 				t.Errorf("%q: concepts %v, want no risk concept", msg, concepts(words(msg)))

@@ -3,8 +3,9 @@
 // gen_ordinary writes data/ordinary.tsv: ordinary questions labelled
 // "ordinary", as more examples of what is not a crisis for the safety model.
 // They are the corpus's own phrasings (titles and questions of every entry
-// but the crisis entries), the development question sets (crisis rows left
-// out), and a few hand-written questions by parents and teachers in
+// but the crisis entries), the questions it does not answer
+// (knowledge/out-of-scope.txt), the development question sets (crisis rows
+// left out), and a few hand-written questions by parents and teachers in
 // data/ordinary-extra.tsv. Run from the repository root:
 //
 //	go run ./bot/safety/gen_ordinary.go
@@ -45,6 +46,12 @@ func main() {
 		for _, q := range e.Questions {
 			add(q)
 		}
+	}
+	// Everyday questions outside the corpus (cooking, cars, homework): the
+	// model must know them as ordinary too, or "best way to clean a cast
+	// iron pan" is a stranger it may call anything.
+	for _, q := range c.OutOfScope {
+		add(q)
 	}
 	for _, path := range []string{"../shared/eval/dev-questions.tsv", "testdata/eval-questions.tsv", "testdata/none-tuning.tsv", "bot/safety/data/ordinary-extra.tsv"} {
 		f, err := os.Open(path)
