@@ -98,10 +98,13 @@ func parseRelated(name string, data []byte, c *Corpus, fallback bool, r *Report)
 		r.errorf(name, 0, "%s", yamlErrText(err))
 		return rel
 	}
+	// A name of an entry the corpus lacks is only a warning, and the pair
+	// is dropped: related.yaml holds hints for follow-ups, and retiring an
+	// entry from Discord must not make the corpus fail to load.
 	exists := func(id string) bool {
 		_, ok := c.byID[id]
 		if !ok && !fallback {
-			r.errorf(name, 0, "entry %q does not exist", id)
+			r.warnf(name, 0, "entry %q does not exist: ignored", id)
 		}
 		return ok
 	}

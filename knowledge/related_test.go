@@ -147,3 +147,16 @@ func TestRelatedRefusesCrisisEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestRelatedMissingEntryLoads: an entry named in related.yaml that the
+// corpus lacks (retired from Discord, say) is a warning and is ignored;
+// the corpus still loads.
+func TestRelatedMissingEntryLoads(t *testing.T) {
+	c, rep, err := knowledge.Load(withRelated(t, "topics:\n  no-such-entry: [cost]\nstay:\n  cost-and-insurance: [no-such-entry]\n"))
+	if err != nil {
+		t.Fatalf("corpus refused: %v (%v)", err, rep.Problems)
+	}
+	if _, ok := c.Related.Topics["no-such-entry"]; ok {
+		t.Errorf("the missing entry's topic was kept")
+	}
+}
