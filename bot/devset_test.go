@@ -88,17 +88,8 @@ func TestDevSetTargets(t *testing.T) {
 // as ordinary and the concepts lost everyday words: 0.865 and 0.820.
 // go test -v -run NoneDevSet2 ./bot
 func TestNoneDevSet2(t *testing.T) {
-	f, err := os.Open("../testdata/none-dev2.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := knowledge.ReadEvalSet(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := bottest.MustResponder(t)
-	res := bot.Evaluate(context.Background(), rows, r.RankWith)
+	rows := mustEvalRows(t, "../testdata/none-dev2.tsv")
+	res := bot.Evaluate(context.Background(), rows, bottest.MustResponder(t).RankWith)
 	t.Logf("none-dev2: none handled %.3f, Recall@1 %.3f, Recall@3 %.3f", res.NoneHandled, res.RecallAt1, res.RecallAt3)
 	if res.NoneHandled < 0.85 || res.RecallAt1 < 0.80 {
 		t.Errorf("none-dev2: none handled %.3f (floor 0.85), Recall@1 %.3f (floor 0.80)", res.NoneHandled, res.RecallAt1)

@@ -22,11 +22,7 @@ import (
 // under.
 // go test -v -run FollowUpSet ./bot
 func TestFollowUpSet(t *testing.T) {
-	share := followUpShare(t, "../testdata/followups-2026-11-30.tsv")
-	t.Logf("follow-ups right: %.3f", share)
-	if share < floorFollowUps {
-		t.Errorf("follow-ups right %.3f, below the floor %.2f", share, floorFollowUps)
-	}
+	followUpFloor(t, "../testdata/followups-2026-11-30.tsv", "follow-ups right", floorFollowUps)
 }
 
 // floorFollowUps is just under the follow-up figure measured once after
@@ -40,11 +36,7 @@ const floorFollowUps = 0.77
 // above stays held out).
 // go test -v -run FollowUpDevSet ./bot
 func TestFollowUpDevSet(t *testing.T) {
-	share := followUpShare(t, "../testdata/followups-dev.tsv")
-	t.Logf("follow-ups right (dev): %.3f", share)
-	if share < floorFollowUpsDev {
-		t.Errorf("follow-ups right (dev) %.3f, below the floor %.2f", share, floorFollowUpsDev)
-	}
+	followUpFloor(t, "../testdata/followups-dev.tsv", "follow-ups right (dev)", floorFollowUpsDev)
 }
 
 // floorFollowUpsDev is just under the development figure (0.880, 132 of
@@ -58,11 +50,7 @@ const floorFollowUpsDev = 0.87
 // 200), a fair estimate of how the rules tuned on the first set generalise.
 // go test -v -run FollowUpDevSet2 ./bot
 func TestFollowUpDevSet2(t *testing.T) {
-	share := followUpShare(t, "../testdata/followups-dev2.tsv")
-	t.Logf("follow-ups right (dev2): %.3f", share)
-	if share < floorFollowUpsDev2 {
-		t.Errorf("follow-ups right (dev2) %.3f, below the floor %.2f", share, floorFollowUpsDev2)
-	}
+	followUpFloor(t, "../testdata/followups-dev2.tsv", "follow-ups right (dev2)", floorFollowUpsDev2)
 }
 
 // floorFollowUpsDev2 is just under the figure after tuning on both sets
@@ -77,10 +65,16 @@ const floorFollowUpsDev2 = 0.77
 // safety model).
 // go test -v -run FollowUpDevSet3 ./bot
 func TestFollowUpDevSet3(t *testing.T) {
-	share := followUpShare(t, "../testdata/followups-dev3.tsv")
-	t.Logf("follow-ups right (dev3): %.3f", share)
-	if share < 0.68 {
-		t.Errorf("follow-ups right (dev3) %.3f, below the floor 0.68", share)
+	followUpFloor(t, "../testdata/followups-dev3.tsv", "follow-ups right (dev3)", 0.68)
+}
+
+// followUpFloor logs the share of follow-ups answered right on the set at
+// path and fails below floor.
+func followUpFloor(t *testing.T, path, label string, floor float64) {
+	share := followUpShare(t, path)
+	t.Logf("%s: %.3f", label, share)
+	if share < floor {
+		t.Errorf("%s %.3f, below the floor %.2f", label, share, floor)
 	}
 }
 

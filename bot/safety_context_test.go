@@ -19,8 +19,8 @@ import (
 // writer's own words, or an ordinary continuation that sounds heavy out of
 // context ("its not that, i just dont want it"). A crisis follow-up must get
 // a crisis reply; an ordinary one must not. Measured 2026-12-01: crisis
-// 0.887 (the follow-up read alone: 0.920), ordinary kept out 0.880 (0.787
-// without the context rule).
+// 0.887 (without the context rule 0.920), ordinary kept out 0.880 (0.813
+// without it).
 func TestCrisisInContext(t *testing.T) {
 	f, err := os.Open("../testdata/safety/followups-context.tsv")
 	if err != nil {

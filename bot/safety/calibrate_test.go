@@ -145,26 +145,12 @@ func calibrationOptions(t *testing.T) []textmodel.Options {
 }
 
 // calibrationThresholds are the thresholds to try: CrisisMin from 0.2 to
-// 0.5, and with CONFIDANT_CALIBRATE_OVERRULE (comma-separated) other
-// values of OverruleOther.
+// 0.5, and with CONFIDANT_CALIBRATE_OVERRULE or _PLAIN (comma-separated)
+// other values of OverruleOther or PlainMin.
 func calibrationThresholds() []safety.Thresholds {
 	var out []safety.Thresholds
-	overrule := []float32{safety.DefaultThresholds().OverruleOther}
-	if v := os.Getenv("CONFIDANT_CALIBRATE_OVERRULE"); v != "" {
-		overrule = nil
-		for _, s := range strings.Split(v, ",") {
-			f, _ := strconv.ParseFloat(s, 32)
-			overrule = append(overrule, float32(f))
-		}
-	}
-	plain := []float32{safety.DefaultThresholds().PlainMin}
-	if v := os.Getenv("CONFIDANT_CALIBRATE_PLAIN"); v != "" {
-		plain = nil
-		for _, s := range strings.Split(v, ",") {
-			f, _ := strconv.ParseFloat(s, 32)
-			plain = append(plain, float32(f))
-		}
-	}
+	overrule := envFloats("CONFIDANT_CALIBRATE_OVERRULE", safety.DefaultThresholds().OverruleOther)
+	plain := envFloats("CONFIDANT_CALIBRATE_PLAIN", safety.DefaultThresholds().PlainMin)
 	for _, o := range overrule {
 		for _, pm := range plain {
 			for _, c := range []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5} {
@@ -184,6 +170,21 @@ func calibrationThresholds() []safety.Thresholds {
 				out = append(out, th)
 			}
 		}
+	}
+	return out
+}
+
+// envFloats is the comma-separated values of the environment variable
+// name, or def when it is unset.
+func envFloats(name string, def float32) []float32 {
+	v := os.Getenv(name)
+	if v == "" {
+		return []float32{def}
+	}
+	var out []float32
+	for _, s := range strings.Split(v, ",") {
+		f, _ := strconv.ParseFloat(s, 32)
+		out = append(out, float32(f))
 	}
 	return out
 }

@@ -67,7 +67,11 @@ type Model struct {
 // vectorize hashes the folded words of a message: the same folding as the
 // patterns, so leetspeak and look-alike letters do not hide a word.
 func vectorize(message string, bits uint) textmodel.Vector {
-	toks := fold(message)
+	return vectorizeFolded(fold(message), bits)
+}
+
+// vectorizeFolded is vectorize of a message already folded.
+func vectorizeFolded(toks []token, bits uint) textmodel.Vector {
 	words := make([]string, len(toks))
 	for i, t := range toks {
 		words[i] = t.text
@@ -94,9 +98,13 @@ func TrainWith(examples []Example, opts textmodel.Options) *Model {
 type Probabilities [numClasses]float32
 
 // Predict scores a message.
-func (m *Model) Predict(message string) Probabilities {
+func (m *Model) Predict(message string) Probabilities { return m.predictFolded(fold(message)) }
+
+// predictFolded is Predict of a message already folded (the triage folds
+// once for the patterns and the model).
+func (m *Model) predictFolded(toks []token) Probabilities {
 	var p Probabilities
-	v := vectorize(message, m.bits)
+	v := vectorizeFolded(toks, m.bits)
 	if len(v.Features) == 0 {
 		p[classOther] = 1
 		return p

@@ -67,16 +67,20 @@ type Thresholds struct {
 // DefaultThresholds were chosen by holding out each writer's training
 // file in turn (TestCalibrateSafety), never on the held-out set;
 // ContextSure on the two-message development set
-// testdata/safety/followups-context.tsv (TestCrisisInContext in bot): 0
-// kept 0.913 of crisis follow-ups and 0.787 of ordinary ones out of a
-// crisis reply, 0.6 keeps 0.893 and 0.853, 0.9 keeps 0.827 and 0.920.
+// testdata/safety/followups-context.tsv (TestCrisisInContext in bot; the
+// shipped model of 2026-12-01): crisis follow-ups given a crisis reply /
+// ordinary ones kept out of one are 0.920 / 0.813 at 0 (off), 0.887 /
+// 0.880 at 0.6, 0.807 / 0.947 at 0.9.
 func DefaultThresholds() Thresholds {
 	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.6}
 }
 
 // Classify decides what to do with a message.
-func (t *Triage) Classify(message string) Verdict {
-	toks := fold(message)
+func (t *Triage) Classify(message string) Verdict { return t.classify(fold(message)) }
+
+// classify is Classify of a message already folded into toks (the patterns
+// and the model read the same folding).
+func (t *Triage) classify(toks []token) Verdict {
 	var v Verdict
 	if t.Mode != ModelOnly {
 		v = t.patterns(toks)
@@ -86,7 +90,7 @@ func (t *Triage) Classify(message string) Verdict {
 	if v.Past || t.Mode == PatternsOnly || t.model == nil || len(toks) == 0 {
 		return v
 	}
-	p := t.model.Predict(message)
+	p := t.model.predictFolded(toks)
 	th := t.Thresholds
 	if v.Kind == knowledge.VerdictCrisis {
 		if p[classOther] >= th.OverruleOther && p.Crisis() < th.OverruleCrisis {
@@ -151,8 +155,8 @@ const recentWords = 15
 // help now (triage.yaml after_crisis) is that crisis again, and any other
 // message that is no crisis of its own carries its line of help (Concern).
 func (t *Triage) ClassifyAfter(message, last, crisis string) Verdict {
-	v := t.Classify(message)
 	toks := fold(message)
+	v := t.classify(toks)
 	if crisis != "" && v.Kind == "" && !v.Past {
 		if len(toks) > 0 && len(toks) <= recentWords && !t.denies(toks, crisis) && t.anyPhrase(toks, t.afterCrisis, t.anchors.hits(toks)) {
 			return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply", Lang: v.Lang, Teen: v.Teen}
