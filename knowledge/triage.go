@@ -32,6 +32,10 @@ type TriageRules struct {
 	// Crisis and Decline map a category to its patterns.
 	Crisis  map[string][]Pattern
 	Decline map[string][]Pattern
+	// Firm are self-harm patterns (methods, lethal amounts, a plan now)
+	// that always give the crisis reply: the model cannot make them the
+	// middle tier.
+	Firm []Pattern
 	// Outside are questions on topics the corpus does not cover.
 	Outside []Pattern
 	// OutsideReply is what the bot says to them.
@@ -117,6 +121,7 @@ var placeholderRE = regexp.MustCompile(`\{([^}]*)\}`)
 
 type triageFile struct {
 	Crisis         map[string][]string `yaml:"crisis"`
+	Firm           []string            `yaml:"firm"`
 	Decline        map[string][]string `yaml:"decline"`
 	Outside        []string            `yaml:"outside"`
 	OutsideReply   string              `yaml:"outside_reply"`
@@ -202,6 +207,9 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 	}
 	check(VerdictCrisis, CrisisCategories, f.Crisis, tr.Crisis, true)
 	check(VerdictDecline, DeclineReasons, f.Decline, tr.Decline, true)
+	firm := map[string][]Pattern{}
+	check("firm", []string{"self-harm"}, map[string][]string{"self-harm": f.Firm}, firm, false)
+	tr.Firm = firm["self-harm"]
 	tr.ConcernPatterns = map[string][]Pattern{}
 	check("concern", CrisisCategories, f.ConcernPats, tr.ConcernPatterns, false)
 	if len(f.Outside) > 0 {

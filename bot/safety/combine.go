@@ -93,7 +93,7 @@ func (t *Triage) classify(toks []token) Verdict {
 	p := t.model.predictFolded(toks)
 	th := t.Thresholds
 	if v.Kind == knowledge.VerdictCrisis {
-		if p[classOther] >= th.OverruleOther && p.Crisis() < th.OverruleCrisis {
+		if !v.Firm && p[classOther] >= th.OverruleOther && p.Crisis() < th.OverruleCrisis {
 			return Verdict{Concern: v.Category, Pattern: v.Pattern + fmt.Sprintf(" (model: ordinary %.2f)", p[classOther]), Lang: v.Lang, Teen: v.Teen}
 		}
 		v.Also = p.also(v.Category, th.AlsoMin)

@@ -53,7 +53,7 @@ func main() {
 	for _, q := range c.OutOfScope {
 		add(q)
 	}
-	for _, path := range []string{"../shared/eval/dev-questions.tsv", "testdata/eval-questions.tsv", "testdata/none-tuning.tsv", "bot/safety/data/ordinary-extra.tsv"} {
+	for _, path := range []string{"../shared/eval/dev-questions.tsv", "testdata/eval-questions.tsv", "testdata/none-tuning.tsv", "testdata/none-dev2.tsv", "testdata/long-dev.tsv", "bot/safety/data/ordinary-extra.tsv"} {
 		f, err := os.Open(path)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "skipping", path+":", err)

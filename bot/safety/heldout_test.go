@@ -45,3 +45,27 @@ func TestSafetyHeldOut(t *testing.T) {
 		}
 	}
 }
+
+// TestSafetySet prints the combined triage's figures on any labelled file
+// (label, lang, message), for example a new writer's messages before they
+// join the training data: CONFIDANT_SAFETY_SET=FILE go test -v -run
+// 'SafetySet$' ./bot/safety
+func TestSafetySet(t *testing.T) {
+	path := os.Getenv("CONFIDANT_SAFETY_SET")
+	if path == "" {
+		t.Skip("set CONFIDANT_SAFETY_SET to a labelled file")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := safety.Evaluate(safety.New(knowledgetest.MustDefault(t).Triage), safety.ParseExamples(string(b)))
+	var out strings.Builder
+	r.Print(&out)
+	t.Logf("%s:\n%s", path, out.String())
+	if testing.Verbose() {
+		for _, m := range r.Misses {
+			t.Log("miss\t" + m)
+		}
+	}
+}

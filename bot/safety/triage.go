@@ -39,6 +39,9 @@ type Verdict struct {
 	// message (a partner's violence and thoughts of suicide in one
 	// message): its line of help goes on the crisis reply too.
 	Also string
+	// Firm is set when a firm pattern (a method, a lethal amount, a plan
+	// now) made the crisis: the model does not overrule it.
+	Firm bool
 }
 
 // Triage interprets the triage rules of a corpus. It is immutable and safe
@@ -57,6 +60,7 @@ type Triage struct {
 	parts   []partRef // by partID
 	anchors *anchorIndex
 	crisis  map[string]int
+	firm    int
 	decline map[string]int
 	concern map[string]int
 	outside int
@@ -122,6 +126,7 @@ func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
 	for _, cat := range slices.Sorted(maps.Keys(r.Crisis)) {
 		t.crisis[cat] = comp(r.Crisis[cat])
 	}
+	t.firm = comp(r.Firm)
 	for _, cat := range slices.Sorted(maps.Keys(r.Decline)) {
 		t.decline[cat] = comp(r.Decline[cat])
 	}
@@ -200,8 +205,14 @@ func (t *Triage) patterns(toks []token) Verdict {
 		}
 	}
 	for _, cat := range knowledge.CrisisCategories {
-		if p, ok := t.first(listOf(t.crisis, cat), hits, toks, neutral); ok {
-			v := Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: p}
+		p, ok := t.first(listOf(t.crisis, cat), hits, toks, neutral)
+		firm := false
+		if !ok && cat == "self-harm" {
+			p, ok = t.first(t.firm, hits, toks, neutral)
+			firm = ok
+		}
+		if ok {
+			v := Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: p, Firm: firm}
 			if t.isPastHits(toks, hits) {
 				if redirect, ok := t.rules.Past.Redirect[cat]; ok {
 					return Verdict{Category: cat, Past: true, Redirect: redirect, Pattern: p}

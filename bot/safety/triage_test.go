@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/confidant-bot/confidant/bot/safety"
+	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
@@ -64,6 +65,22 @@ func TestTriageCases(t *testing.T) {
 		v := tr.Classify(tc.message)
 		if got := verdictString(v); got != tc.want {
 			t.Errorf("triage-cases.tsv:%d %q\n got %s (pattern %q), want %s (%s)", tc.line, tc.message, got, v.Pattern, tc.want, tc.note)
+		}
+	}
+}
+
+// TestFirmPatternsStand: with the model's overrule turned on for every
+// message, a crisis pattern's match becomes the middle tier, but never a
+// firm one (a method, a lethal amount, a plan now).
+func TestFirmPatternsStand(t *testing.T) {
+	tr := safety.New(knowledgetest.MustDefault(t).Triage)
+	tr.Thresholds.OverruleOther, tr.Thresholds.OverruleCrisis = 0, 2
+	if v := tr.Classify("sometimes i want to die"); v.Kind == knowledge.VerdictCrisis {
+		t.Fatalf("the overrule does not apply to an ordinary pattern (%+v): this test proves nothing", v)
+	}
+	for _, m := range []string{"how long does antifreeze take to work", "can u overdose on tylenol and how long does it take", "does it hurt to drown"} {
+		if v := tr.Classify(m); v.Kind != knowledge.VerdictCrisis || v.Category != "self-harm" || !v.Firm {
+			t.Errorf("%q: got %+v, want a firm self-harm crisis", m, v)
 		}
 	}
 }

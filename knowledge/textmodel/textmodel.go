@@ -6,9 +6,9 @@
 package textmodel
 
 import (
-	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Options of training.
@@ -44,39 +44,52 @@ func Vectorize(words []string, bits uint) Vector { return VectorizeWith(words, n
 
 // VectorizeWith is Vectorize with extra features named by the caller (for
 // example the concepts a message mentions), each hashed as one feature.
+// The features come sorted, each once. It hashes in place (FNV-1a of the
+// kind's prefix and the text, as if joined) instead of building strings.
 func VectorizeWith(words, extra []string, bits uint) Vector {
-	seen := map[uint32]bool{}
-	var out []uint32
+	out := make([]uint32, 0, 24*len(words)+len(extra)+1)
 	mask := uint32(1)<<bits - 1
-	add := func(s string) {
-		h := fnv.New32a()
-		h.Write([]byte(s))
-		f := h.Sum32() & mask
-		if !seen[f] {
-			seen[f] = true
-			out = append(out, f)
-		}
-	}
 	prev := "^"
+	var runes []int // byte offsets of the runes of " "+w+" "
 	for _, w := range words {
-		add("w:" + w)
-		add("b:" + prev + " " + w)
+		out = append(out, hashOf(hashOf(offset32, "w:"), w)&mask)
+		out = append(out, hashOf(hashOf(hashOf(hashOf(offset32, "b:"), prev), " "), w)&mask)
 		prev = w
-		r := []rune(" " + w + " ")
+		padded := " " + w + " "
+		runes = runes[:0]
+		for i := range padded {
+			runes = append(runes, i)
+		}
+		runes = append(runes, len(padded))
+		c := hashOf(offset32, "c:")
 		for n := 3; n <= 5; n++ {
-			for i := 0; i+n <= len(r); i++ {
-				add("c:" + string(r[i:i+n]))
+			for i := 0; i+n < len(runes); i++ {
+				out = append(out, hashOf(c, padded[runes[i]:runes[i+n]])&mask)
 			}
 		}
 	}
-	add("b:" + prev + " $")
+	out = append(out, hashOf(hashOf(hashOf(offset32, "b:"), prev), " $")&mask)
 	for _, x := range extra {
-		add("x:" + x)
+		out = append(out, hashOf(hashOf(offset32, "x:"), x)&mask)
 	}
-	if len(out) == 0 {
-		return Vector{}
-	}
+	slices.Sort(out)
+	out = slices.Compact(out)
 	return Vector{Features: out, Value: float32(1 / math.Sqrt(float64(len(out))))}
+}
+
+// offset32 and prime32 are FNV-1a's 32-bit constants.
+const (
+	offset32 = 2166136261
+	prime32  = 16777619
+)
+
+// hashOf continues FNV-1a hash h over the bytes of s.
+func hashOf(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= prime32
+	}
+	return h
 }
 
 // Example is one training vector and its class (0 to classes-1).
@@ -135,12 +148,12 @@ func (m *Model) Predict(v Vector) []float32 {
 
 // scores writes the softmax of the class scores of v into p.
 func (m *Model) scores(v Vector, p []float32) {
-	for c := range p {
-		s := m.bias[c]
-		for _, x := range v.Features {
-			s += m.w[int(x)*m.n+c] * v.Value
+	copy(p, m.bias)
+	for _, x := range v.Features {
+		row := m.w[int(x)*m.n : int(x)*m.n+m.n]
+		for c, w := range row {
+			p[c] += w * v.Value
 		}
-		p[c] = s
 	}
 	Softmax(p)
 }
