@@ -53,15 +53,24 @@ type Confidence struct {
 	// NoneOut makes the reply an honest "no sourced answer".
 	MaxNone float64
 	NoneOut float64
+	// A weak match is no answer but "did you mean": a top raw score under
+	// WeakRaw, a runner-up above WeakRunnerUp of the top, and the learned
+	// model giving the top entry less than WeakLearned ("is this ocd"
+	// matched the first-time entry on "thoughts" and "wont stop"). 0 turns
+	// it off; it needs the learned model.
+	WeakRaw, WeakRunnerUp, WeakLearned float64
 }
 
 // DefaultConfidence is the calibrated rule.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0.03, MinCoverage: 0.3, MaxRunnerUp: 0.99, SuggestScore: 0, SuggestCoverage: 0.15, MaxNone: 0.2}
+	return Confidence{MinScore: 0.03, MinCoverage: 0.3, MaxRunnerUp: 0.99, SuggestScore: 0, SuggestCoverage: 0.15, MaxNone: 0.2,
+		WeakRaw: 0.15, WeakRunnerUp: 0.5, WeakLearned: 0.1}
 }
 
-// Decide applies the rule. coverage is the top hit's coverage of the question.
-func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int, none float64) (Decision, string) {
+// Decide applies the rule. coverage is the top hit's coverage of the
+// question; none and topLearned are the learned model's probabilities that
+// no entry answers it and that the top hit does (-1 without a model).
+func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int, none, topLearned float64) (Decision, string) {
 	if len(hits) == 0 {
 		return OutOfScope, "no entry matched any word of the question"
 	}
@@ -74,10 +83,13 @@ func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int, none
 		ratio = hits[1].Score / hits[0].Score
 	}
 	detail := fmt.Sprintf("top score %.2f, coverage %.2f (%d words), runner-up ratio %.2f", top, coverage, matched, ratio)
+	weak := c.WeakRaw > 0 && topLearned >= 0 && top < c.WeakRaw && ratio > c.WeakRunnerUp && topLearned < c.WeakLearned
 	switch {
 	case top >= c.MinScore && matched >= c.MinWords && (coverage >= c.MinCoverage || (c.MinMatched > 0 && matched >= c.MinMatched)) && ratio <= c.MaxRunnerUp &&
-		(none < 0 || c.MaxNone == 0 || none <= c.MaxNone):
+		(none < 0 || c.MaxNone == 0 || none <= c.MaxNone) && !weak:
 		return Confident, "clear best match: " + detail
+	case weak && coverage >= c.SuggestCoverage:
+		return Unsure, fmt.Sprintf("weak match the learned model does not back (%.2f): %s", topLearned, detail)
 	case top >= c.SuggestScore && coverage >= c.SuggestCoverage:
 		return Unsure, "weak or ambiguous match: " + detail
 	}

@@ -45,7 +45,7 @@ func TestConfidenceDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, reason := c.Decide(tt.hits, tt.coverage, tt.matched, -1)
+			got, reason := c.Decide(tt.hits, tt.coverage, tt.matched, -1, -1)
 			if got != tt.want {
 				t.Errorf("Decide = %s (%s), want %s", got, reason, tt.want)
 			}
@@ -57,7 +57,7 @@ func TestConfidenceDecide(t *testing.T) {
 	t.Run("words ignored when MinMatched is 0", func(t *testing.T) {
 		c := c
 		c.MinMatched = 0
-		if got, _ := c.Decide(hits(2, 1), 0.25, 10, -1); got != bot.Unsure {
+		if got, _ := c.Decide(hits(2, 1), 0.25, 10, -1, -1); got != bot.Unsure {
 			t.Errorf("Decide = %s, want %s", got, bot.Unsure)
 		}
 	})

@@ -127,7 +127,7 @@ func TestDumpFeatures(t *testing.T) {
 // use, as tab-separated values for analysis: expected, reply kind, reply
 // entry, top hit, its fused score, the runner-up's, raw score, coverage,
 // words, none probability, the learned model's best entry and its
-// probability, and the question.
+// probability, its probability of the top hit, and the question.
 func TestDumpSignals(t *testing.T) {
 	path := os.Getenv("CONFIDANT_SIGNALS")
 	if path == "" {
@@ -170,8 +170,8 @@ func TestDumpSignals(t *testing.T) {
 				best, bestP = id, p
 			}
 		}
-		fmt.Printf("%s\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%s\t%.3f\t%s\n",
+		fmt.Printf("%s\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%s\t%.3f\t%.3f\t%s\n",
 			strings.Join(row.Expected, "|"), rep.Kind, rep.ID(), top, s1, s2, raw, cov, words,
-			lib.Index.NoneProbability(row.Question), best, bestP, row.Question)
+			lib.Index.NoneProbability(row.Question), best, bestP, lib.Index.Learned(row.Question)[top], row.Question)
 	}
 }

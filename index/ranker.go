@@ -143,6 +143,24 @@ func (ix *Index) Learned(text string) map[string]float64 {
 	return out
 }
 
+// LearnedOf is the learned model's probability that the corpus does not
+// answer text, and its probability for entry id; -1 and -1 when the index
+// has no learned model.
+func (ix *Index) LearnedOf(text, id string) (none, entry float64) {
+	if ix.rank == nil {
+		return -1, -1
+	}
+	p := ix.rank.model.predict(ix.vectorize(text))
+	entry = 0
+	for i, e := range ix.rank.ids {
+		if e == id {
+			entry = float64(p[i])
+			break
+		}
+	}
+	return float64(p[len(ix.rank.ids)]), entry
+}
+
 // NoneProbability is the learned model's probability that the corpus does
 // not answer text, or -1 when the index has no learned model.
 func (ix *Index) NoneProbability(text string) float64 {
