@@ -62,6 +62,12 @@ type Thresholds struct {
 	// only from this probability (Triage.ClassifyAfter); below it, the
 	// middle tier. 0 turns the rule off.
 	ContextSure float32
+	// TeenMinorMin: a message whose writer says they are under 18 and that
+	// the model alone calls a minor at risk needs this probability unless it
+	// names an adult in a role, grooming, force or violence: a teenager's
+	// ordinary question ("tengo 14 y me salen granos") is no risk to a
+	// minor by itself. 0 turns the rule off.
+	TeenMinorMin float32
 }
 
 // DefaultThresholds were chosen by holding out each writer's training
@@ -106,6 +112,7 @@ func (t *Triage) classify(toks []token) Verdict {
 	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= th.CrisisMin &&
 		!t.denies(toks, crisisCategory[class]) &&
 		(mentionsRisk(toks) || len(toks) >= th.ShortWords && prob >= th.PlainMin) &&
+		!(class == classMinor && v.Teen && v.Kind == "" && prob < th.TeenMinorMin && !mentionsMinorRisk(toks)) &&
 		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule ||
 			// "whats the point. been looking up how many tylenol it takes":
 			// a dose question that names a risk is no medical question.
@@ -221,6 +228,14 @@ func statesMinorAge(toks []token) bool {
 		if i+1 < len(toks) && (toks[i+1].text == "grade" || toks[i+1].text == "grader") && gradeWords[tk.text] {
 			return true
 		}
+		// "in der 9. Klasse", "9 grade"
+		if n, ok := number(tk.text); ok && n >= 5 && n <= 12 && i+1 < len(toks) && (toks[i+1].text == foldedKlasse || toks[i+1].text == "grade") {
+			return true
+		}
+		// "a junior in hs", "junior in high school"
+		if tk.text == "junior" && i+2 < len(toks) && toks[i+1].text == "in" && (toks[i+2].text == "hs" || toks[i+2].text == "high") {
+			return true
+		}
 		if schoolYears[tk.text] {
 			return true
 		}
@@ -231,14 +246,18 @@ func statesMinorAge(toks []token) bool {
 var (
 	// Words before an age, in the five languages: "at 14", "tengo 15",
 	// "tenho 14", "j'ai 13", "bin 15", "i have 16".
-	teenAgePrefix = foldKeys(map[string]bool{"at": true, "youre": true, "tengo": true, "tenho": true, "jai": true, "bin": true, "have": true, "hab": true, "with": true})
+	teenAgePrefix = foldKeys(map[string]bool{"at": true, "youre": true, "tengo": true, "tenho": true, "jai": true, "bin": true, "have": true, "hab": true, "with": true, "both": true})
 	// Words after an age: "15 here", "16 anos", "14 ans", "14 Jahre".
-	teenAgeSuffix = foldKeys(map[string]bool{"here": true, "anos": true, "ans": true, "jahre": true, "jahren": true, "yr": true, "yrs": true, "yo": true})
+	teenAgeSuffix = foldKeys(map[string]bool{"here": true, "anos": true, "ans": true, "jahre": true, "jahren": true, "yr": true, "yrs": true, "yo": true, "btw": true})
 	// Units that make an opening number a count, not an age: "14 days late".
 	timeUnits = foldKeys(map[string]bool{"days": true, "day": true, "weeks": true, "week": true, "months": true, "month": true, "hours": true, "hour": true, "minutes": true, "min": true, "mins": true, "times": true, "pills": true, "years": true, "year": true, "dias": true, "jours": true, "tage": true, "semanas": true})
 	// School years that only teenagers are in.
-	schoolYears = foldKeys(map[string]bool{"sophomore": true, "freshman": true, "8th": false})
+	schoolYears = foldKeys(map[string]bool{"sophomore": true, "freshman": true, "8th": false,
+		"lycee": true, "lyceen": true, "lyceenne": true, "collegien": true, "collegienne": true, "secundaria": true, "realschule": true})
 )
+
+// foldedKlasse is "Klasse" (German school year) as fold leaves it.
+var foldedKlasse = foldWord("klasse")
 
 // Number words, folded as messages are ("fifteen" becomes "fiften").
 var ageWords = foldKeys(map[string]int{"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "twelve": 12, "eleven": 11})

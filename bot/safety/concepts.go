@@ -81,6 +81,24 @@ var riskConcepts = map[string]bool{
 	"non-consent": true, "violence": true, "control": true, "adult-role": true, "grooming": true, "child": true,
 }
 
+// minorRiskConcepts are the risk concepts that can put a teenager at
+// risk: an adult in a role, grooming, force, violence.
+var minorRiskConcepts = map[string]bool{"adult-role": true, "grooming": true, "non-consent": true, "violence": true}
+
+// mentionsMinorRisk reports whether the folded message names one of them.
+func mentionsMinorRisk(toks []token) bool {
+	words := make([]string, len(toks))
+	for i, tk := range toks {
+		words[i] = tk.text
+	}
+	for _, c := range concepts(words) {
+		if minorRiskConcepts[c] {
+			return true
+		}
+	}
+	return false
+}
+
 // mentionsRisk reports whether the folded message names a risk concept.
 func mentionsRisk(toks []token) bool {
 	words := make([]string, len(toks))

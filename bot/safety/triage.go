@@ -433,9 +433,18 @@ func isAge(toks []token, i int, minor bool) bool {
 	}
 	before := i > 0 && agePrefix[toks[i-1].text]
 	after := i+1 < len(toks) && ageSuffix[toks[i+1].text]
-	if after && !before && durationUnit[toks[i+1].text] && (i+2 >= len(toks) || toks[i+2].text != "old") {
-		// "married 14 years", "together 8 years", "15 years ago": a
-		// duration, not an age, unless "old" follows ("a 15 year old").
+	if i+1 < len(toks) && timeUnits[toks[i+1].text] && !ageSuffix[toks[i+1].text] {
+		// "my period is 6 days late": a count, not an age.
+		return false
+	}
+	if before && toks[i-1].text == "under" && n < 10 {
+		// "two kids under 4": nobody says they are under 4.
+		return false
+	}
+	if after && (!before || durationPrefix[toks[i-1].text]) && durationUnit[toks[i+1].text] && (i+2 >= len(toks) || toks[i+2].text != "old") {
+		// "married 14 years", "together 8 years", "15 years ago", "the
+		// waiting list is 2 years": a duration, not an age, unless "old"
+		// follows ("a 15 year old", "she is 15 years old").
 		return false
 	}
 	if minor && (before || after) && parentsChild(toks, i) {
@@ -445,18 +454,20 @@ func isAge(toks []token, i int, minor bool) bool {
 }
 
 // parentsChild reports an age said of one's child ("my 7 year old
-// daughter", "our 12yo son"): a parent describing their family, which
+// daughter", "our 12yo son", "my 16 year old asked"): a parent describing their family, which
 // "{minor} & {adult-age}" must not read as a minor with an adult. Harm to
 // the child is still caught by the other patterns and by the model.
 func parentsChild(toks []token, i int) bool {
 	if i == 0 || !possessive[toks[i-1].text] {
 		return false
 	}
-	j := i + 1
+	j, old := i+1, false
 	for j < len(toks) && (ageSuffix[toks[j].text] || toks[j].text == "old") {
+		old = old || toks[j].text == "old"
 		j++
 	}
-	return j < len(toks) && childNoun[toks[j].text]
+	// "my 16 year old asked me": nobody calls themselves that.
+	return j < len(toks) && childNoun[toks[j].text] || old && toks[i-1].text != "a"
 }
 
 var (
@@ -464,6 +475,10 @@ var (
 	childNoun  = foldKeys(map[string]bool{"daughter": true, "son": true, "kid": true, "child": true, "niece": true, "nephew": true,
 		"grandson": true, "granddaughter": true, "stepdaughter": true, "stepson": true, "baby": true, "toddler": true})
 )
+
+// durationPrefix are the age prefixes that also come before a duration
+// ("it is 2 years", "only 3 years", "just 5 years").
+var durationPrefix = map[string]bool{"is": true, "only": true, "just": true, "under": true}
 
 // durationUnit are the age suffixes that also count time.
 var durationUnit = map[string]bool{"year": true, "years": true, "yr": true, "yrs": true}

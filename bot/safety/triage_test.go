@@ -45,6 +45,9 @@ func verdictString(v safety.Verdict) string {
 	if v.Kind == "" && v.Concern != "" {
 		return "concern/" + v.Concern
 	}
+	if v.Kind == "" && v.Teen {
+		return "teen"
+	}
 	if v.Kind == "" {
 		return "pass"
 	}
