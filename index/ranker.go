@@ -67,6 +67,14 @@ func (ix *Index) vectorize(text string) textmodel.Vector {
 // trainRanker fits the model on the corpus's phrasings and its examples of
 // questions it does not answer.
 func (ix *Index) trainRanker(c *knowledge.Corpus) *ranker {
+	r, data, o := ix.rankerData(c)
+	r.model = trained(data, len(r.ids)+1, o)
+	return r
+}
+
+// rankerData is the ranker without its model, the examples it is trained
+// on and the training options.
+func (ix *Index) rankerData(c *knowledge.Corpus) (*ranker, []textmodel.Example, textmodel.Options) {
 	r := &ranker{class: map[string]int{}}
 	var data []textmodel.Example
 	for _, e := range c.Entries {
@@ -82,8 +90,7 @@ func (ix *Index) trainRanker(c *knowledge.Corpus) *ranker {
 	}
 	o := textmodel.DefaultOptions()
 	o.HashBits, o.Epochs = ix.opts.LearnedBits, ix.opts.LearnedEpochs
-	r.model = trained(data, none+1, o)
-	return r
+	return r, data, o
 }
 
 // models keeps the last few trained models by a hash of their training
@@ -95,7 +102,33 @@ var models struct {
 	order [][32]byte
 }
 
+// trained is the model for this training data: from the cache, the one
+// shipped for the embedded corpus (data/ranker.bin.gz), or trained now.
 func trained(data []textmodel.Example, classes int, o textmodel.Options) *linearModel {
+	key := trainingKey(data, classes, o)
+	models.Lock()
+	defer models.Unlock()
+	if m, ok := models.byKey[key]; ok {
+		return m
+	}
+	m, ok := shippedRanker(key)
+	if !ok {
+		m = trainLinear(data, classes, o)
+	}
+	if models.byKey == nil {
+		models.byKey = map[[32]byte]*linearModel{}
+	}
+	models.byKey[key] = m
+	models.order = append(models.order, key)
+	if len(models.order) > 4 {
+		delete(models.byKey, models.order[0])
+		models.order = models.order[1:]
+	}
+	return m
+}
+
+// trainingKey is a hash of everything training depends on.
+func trainingKey(data []textmodel.Example, classes int, o textmodel.Options) [32]byte {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d %+v\n", classes, o)
 	var buf [8]byte
@@ -110,22 +143,7 @@ func trained(data []textmodel.Example, classes int, o textmodel.Options) *linear
 	}
 	var key [32]byte
 	copy(key[:], h.Sum(nil))
-	models.Lock()
-	defer models.Unlock()
-	if m, ok := models.byKey[key]; ok {
-		return m
-	}
-	m := trainLinear(data, classes, o)
-	if models.byKey == nil {
-		models.byKey = map[[32]byte]*linearModel{}
-	}
-	models.byKey[key] = m
-	models.order = append(models.order, key)
-	if len(models.order) > 4 {
-		delete(models.byKey, models.order[0])
-		models.order = models.order[1:]
-	}
-	return m
+	return key
 }
 
 // Learned returns the model's probability for each entry id and for none
