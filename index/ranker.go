@@ -103,7 +103,7 @@ var models struct {
 }
 
 // trained is the model for this training data: from the cache, the one
-// shipped for the embedded corpus (data/ranker.bin.gz), or trained now.
+// shipped for the embedded corpus (data/ranker.bin), or trained now.
 func trained(data []textmodel.Example, classes int, o textmodel.Options) *linearModel {
 	key := trainingKey(data, classes, o)
 	models.Lock()

@@ -1,7 +1,7 @@
 package index
 
 // The learned ranker of the embedded corpus ships trained: training it
-// took about half a second of every start. data/ranker.bin.gz holds the
+// took about half a second of every start. data/ranker.bin holds the
 // model with the hash of what it was trained on; a corpus whose training
 // data hashes the same (the embedded corpus, unedited) loads it, any other
 // trains as before. TestShippedRankerIsCurrent fails when the file is not
@@ -13,7 +13,6 @@ package index
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
 	"errors"
@@ -23,7 +22,7 @@ import (
 	"sync"
 )
 
-//go:embed data/ranker.bin.gz
+//go:embed data/ranker.bin
 var shippedRankerFile []byte
 
 // rankerMagic starts an encoded ranker; the digit is the format's version.
@@ -53,15 +52,12 @@ func shippedRanker(key [32]byte) (*linearModel, bool) {
 	return shipped.model, true
 }
 
-// encode writes the model and its training key, gzip-compressed: the
-// shape, then for each row in order its hashed feature and weights, then
-// the biases. decodeRanker gives back the same model to the bit.
+// encode writes the model and its training key, uncompressed (inflating
+// it cost more at every start than reading it; git compresses it anyway):
+// the shape, then for each row in order its hashed feature and weights,
+// then the biases. decodeRanker gives back the same model to the bit.
 func (m *linearModel) encode(w io.Writer, key [32]byte) error {
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(zw)
+	bw := bufio.NewWriter(w)
 	bw.WriteString(rankerMagic)
 	bw.Write(key[:])
 	var buf [binary.MaxVarintLen64]byte
@@ -89,20 +85,13 @@ func (m *linearModel) encode(w io.Writer, key [32]byte) error {
 	for _, b := range m.bias {
 		float(b)
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return zw.Close()
+	return bw.Flush()
 }
 
-// decodeRanker reads a model written by encode, and its training key. It
-// inflates the whole file first and reads the numbers from memory.
+// decodeRanker reads a model written by encode, and its training key,
+// from memory.
 func decodeRanker(r io.Reader) (key [32]byte, m *linearModel, err error) {
-	zr, err := gzip.NewReader(r)
-	if err != nil {
-		return key, nil, fmt.Errorf("ranker: %w", err)
-	}
-	b, err := io.ReadAll(zr)
+	b, err := io.ReadAll(r)
 	if err != nil {
 		return key, nil, fmt.Errorf("ranker: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/confidant-bot/confidant/knowledge"
 )
 
-// TestShippedRankerIsCurrent: data/ranker.bin.gz is the ranker training on
+// TestShippedRankerIsCurrent: data/ranker.bin is the ranker training on
 // the embedded corpus gives today, to the bit, so a start that loads it
 // answers as one that trains. With CONFIDANT_WRITE_RANKER=1 it rewrites
 // the file instead (after any change to the corpus's phrasings, the
@@ -32,10 +32,10 @@ func TestShippedRankerIsCurrent(t *testing.T) {
 		if err := want.encode(&buf, key); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile("data/ranker.bin.gz", buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile("data/ranker.bin", buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("wrote data/ranker.bin.gz (%d bytes)", buf.Len())
+		t.Logf("wrote data/ranker.bin (%d bytes)", buf.Len())
 		return
 	}
 	gotKey, got, err := decodeRanker(bytes.NewReader(shippedRankerFile))
@@ -43,10 +43,10 @@ func TestShippedRankerIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if gotKey != key {
-		t.Fatal("data/ranker.bin.gz was trained on other data than the embedded corpus gives today: rewrite it with CONFIDANT_WRITE_RANKER=1 go test ./index -run ShippedRankerIsCurrent")
+		t.Fatal("data/ranker.bin was trained on other data than the embedded corpus gives today: rewrite it with CONFIDANT_WRITE_RANKER=1 go test ./index -run ShippedRankerIsCurrent")
 	}
 	if got.classes != want.classes || !slices.Equal(got.row, want.row) || !slices.Equal(got.w, want.w) || !slices.Equal(got.bias, want.bias) {
-		t.Fatal("data/ranker.bin.gz decodes to another model than training gives")
+		t.Fatal("data/ranker.bin decodes to another model than training gives")
 	}
 	if m, ok := shippedRanker(key); !ok || m == nil {
 		t.Fatal("the shipped ranker is not used for the embedded corpus")

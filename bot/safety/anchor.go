@@ -12,8 +12,14 @@ package safety
 // match, which TestAnchorsLoseNothing checks against trying every part.
 
 import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -239,22 +245,18 @@ func anchorCost(a anchor) float64 {
 const numberCost = 1000
 
 // wordStats counts, over the training messages, the messages each folded
-// word appears in: how common a word is in what people write here.
+// word appears in: how common a word is in what people write here. The
+// counts ship beside the model (data/words.tsv.gz, by gen_model.go) for the
+// training set they were counted on; counting them again takes a sixth of
+// a second at every start.
 var wordStats = sync.OnceValue(func() (st struct {
 	counts map[string]int
 	words  []string // sorted
 	cum    []int    // cum[i]: the counts of words[:i] added up
 }) {
-	st.counts = map[string]int{}
-	for _, e := range TrainingSet() {
-		seen := map[string]bool{}
-		for _, w := range strings.FieldsFunc(strings.ToLower(e.Text), notWordByte) {
-			w = collapseRepeats(w)
-			if !seen[w] {
-				seen[w] = true
-				st.counts[w]++
-			}
-		}
+	st.counts = ShippedWordCounts()
+	if st.counts == nil {
+		st.counts = WordCounts()
 	}
 	st.words = slices.Sorted(maps.Keys(st.counts))
 	st.cum = make([]int, len(st.words)+1)
@@ -263,6 +265,68 @@ var wordStats = sync.OnceValue(func() (st struct {
 	}
 	return st
 })
+
+// WordCounts counts, over the embedded training messages, the messages
+// each folded word appears in.
+func WordCounts() map[string]int {
+	counts := map[string]int{}
+	for _, e := range TrainingSet() {
+		seen := map[string]bool{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(e.Text), notWordByte) {
+			w = collapseRepeats(w)
+			if !seen[w] {
+				seen[w] = true
+				counts[w]++
+			}
+		}
+	}
+	return counts
+}
+
+// EncodeWordCounts writes counts as gen_model ships them: the training
+// set's fingerprint on the first line, then a word and its count per line,
+// gzip-compressed.
+func EncodeWordCounts(w io.Writer, counts map[string]int) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(zw, TrainingFingerprint())
+	for _, word := range slices.Sorted(maps.Keys(counts)) {
+		fmt.Fprintf(zw, "%s\t%d\n", word, counts[word])
+	}
+	return zw.Close()
+}
+
+// ShippedWordCounts are the counts of data/words.tsv.gz if they were
+// counted on the embedded training set, or nil.
+func ShippedWordCounts() map[string]int {
+	zr, err := gzip.NewReader(bytes.NewReader(shippedWords))
+	if err != nil {
+		return nil
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return nil
+	}
+	head, rest, _ := strings.Cut(string(b), "\n")
+	if head != TrainingFingerprint() {
+		return nil
+	}
+	counts := map[string]int{}
+	for line := range strings.Lines(rest) {
+		word, n, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+		c, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			return nil
+		}
+		counts[word] = c
+	}
+	return counts
+}
+
+//go:embed data/words.tsv.gz
+var shippedWords []byte
 
 func notWordByte(r rune) bool {
 	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')

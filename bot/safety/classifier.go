@@ -203,7 +203,7 @@ func TrainingSet() []Example {
 }
 
 // DefaultModel is the model trained on the embedded training set. It is
-// shipped trained (data/model.bin.gz, written by `go run
+// shipped trained (data/model.bin, written by `go run
 // ./bot/safety/gen_model.go`), so a start does not spend two seconds of CPU
 // training it; if the shipped weights were made from other data than the
 // embedded set (their fingerprint differs), it is trained once per process
@@ -218,17 +218,17 @@ var DefaultModel = sync.OnceValue(func() *Model {
 // shippedModel is the trained model and the fingerprint of what it was
 // trained on (data/model.sum).
 //
-//go:embed data/model.bin.gz data/model.sum
+//go:embed data/model.bin data/model.sum
 var shippedModel embed.FS
 
-// ShippedModel is the model shipped in data/model.bin.gz, if it was trained
+// ShippedModel is the model shipped in data/model.bin, if it was trained
 // on the embedded training set with TrainOptions.
 func ShippedModel() (*Model, bool) {
 	sum, err := shippedModel.ReadFile("data/model.sum")
 	if err != nil || strings.TrimSpace(string(sum)) != TrainingFingerprint() {
 		return nil, false
 	}
-	f, err := shippedModel.Open("data/model.bin.gz")
+	f, err := shippedModel.Open("data/model.bin")
 	if err != nil {
 		return nil, false
 	}
@@ -247,14 +247,26 @@ func (m *Model) Encode(w io.Writer) error { return m.m.Encode(w) }
 // training set, the concepts, the classes and the training options. A
 // change in how messages are folded or vectorized is not in it; the test
 // that retrains and compares catches that.
-func TrainingFingerprint() string {
+func TrainingFingerprint() string { return trainingFingerprint() }
+
+// trainingFingerprint hashes the training files as they are embedded
+// (cheaper than parsing them: it runs at every start), once per process.
+var trainingFingerprint = sync.OnceValue(func() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%+v\n%s\n", TrainOptions(), conceptsTxt)
 	for label, class := range className {
 		fmt.Fprintf(h, "%d=%s\n", label, class)
 	}
-	for _, e := range TrainingSet() {
-		fmt.Fprintf(h, "%d\t%s\n", classOf[e.Label], e.Text)
+	names, _ := fs.Glob(trainFiles, "data/train*.tsv")
+	for _, name := range names {
+		b, err := trainFiles.ReadFile(name)
+		if err != nil {
+			panic(err) // embedded: cannot happen
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(b))
+		h.Write(b)
 	}
+	fmt.Fprintf(h, "ordinary %d\n", len(ordinaryTSV))
+	h.Write([]byte(ordinaryTSV))
 	return hex.EncodeToString(h.Sum(nil))
-}
+})

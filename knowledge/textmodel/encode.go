@@ -2,6 +2,7 @@ package textmodel
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
@@ -13,16 +14,13 @@ import (
 // magic starts an encoded model; the digit is the format's version.
 const magic = "textmodel1"
 
-// Encode writes the model, gzip-compressed: its shape, the biases, then each
-// hash bucket with a non-zero weight (the distance from the previous one as
-// a varint, then one float32 per class). Decode gives back the same model to
-// the bit.
+// Encode writes the model uncompressed (a shipped model is read at every
+// start, and inflating it cost more than reading it; git compresses it
+// anyway): its shape, the biases, then each hash bucket with a non-zero
+// weight (the distance from the previous one as a varint, then one float32
+// per class). Decode gives back the same model to the bit.
 func (m *Model) Encode(w io.Writer) error {
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(zw)
+	bw := bufio.NewWriter(w)
 	bw.WriteString(magic)
 	bw.WriteByte(byte(m.n))
 	bw.WriteByte(byte(m.bits))
@@ -46,10 +44,7 @@ func (m *Model) Encode(w io.Writer) error {
 			put(x)
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return zw.Close()
+	return bw.Flush()
 }
 
 func allZero(row []float32) bool {
@@ -61,49 +56,63 @@ func allZero(row []float32) bool {
 	return true
 }
 
-// Decode reads a model written by Encode.
+// Decode reads a model written by Encode, or the same gzip-compressed.
 func Decode(r io.Reader) (*Model, error) {
-	zr, err := gzip.NewReader(r)
+	b, err := readMaybeGzip(r)
 	if err != nil {
 		return nil, fmt.Errorf("textmodel: %w", err)
 	}
-	br := bufio.NewReader(zr)
-	head := make([]byte, len(magic)+2)
-	if _, err := io.ReadFull(br, head); err != nil || string(head[:len(magic)]) != magic {
+	if len(b) < len(magic)+2 || string(b[:len(magic)]) != magic {
 		return nil, errors.New("textmodel: not an encoded model")
 	}
-	n, bits := int(head[len(magic)]), uint(head[len(magic)+1])
+	n, bits := int(b[len(magic)]), uint(b[len(magic)+1])
 	if n < 1 || bits < 1 || bits > 24 {
 		return nil, fmt.Errorf("textmodel: bad shape (%d classes, %d bits)", n, bits)
 	}
+	b = b[len(magic)+2:]
 	m := &Model{n: n, bits: bits, w: make([]float32, n<<bits), bias: make([]float32, n)}
-	var buf [4]byte
-	get := func() (float32, error) {
-		_, err := io.ReadFull(br, buf[:])
-		return math.Float32frombits(binary.LittleEndian.Uint32(buf[:])), err
-	}
-	for c := range m.bias {
-		if m.bias[c], err = get(); err != nil {
-			return nil, fmt.Errorf("textmodel: truncated: %w", err)
+	floats := func(dst []float32) bool {
+		if len(b) < 4*len(dst) {
+			return false
 		}
+		for i := range dst {
+			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+		}
+		b = b[4*len(dst):]
+		return true
+	}
+	if !floats(m.bias) {
+		return nil, errors.New("textmodel: truncated")
 	}
 	f := -1
-	for {
-		d, err := binary.ReadUvarint(br)
-		if err == io.EOF {
-			return m, nil
+	for len(b) > 0 {
+		d, k := binary.Uvarint(b)
+		if k <= 0 {
+			return nil, errors.New("textmodel: truncated")
 		}
-		if err != nil {
-			return nil, fmt.Errorf("textmodel: truncated: %w", err)
-		}
+		b = b[k:]
 		if d == 0 || d > uint64(1<<bits) || f+int(d) >= 1<<bits {
 			return nil, errors.New("textmodel: bucket out of range")
 		}
 		f += int(d)
-		for c := 0; c < n; c++ {
-			if m.w[f*n+c], err = get(); err != nil {
-				return nil, fmt.Errorf("textmodel: truncated: %w", err)
-			}
+		if !floats(m.w[f*n : (f+1)*n]) {
+			return nil, errors.New("textmodel: truncated")
 		}
 	}
+	return m, nil
+}
+
+// readMaybeGzip reads all of r, inflated when it is gzip-compressed; the
+// numbers are then read from memory, several times faster than a read call
+// per float.
+func readMaybeGzip(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(r)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return b, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
 }
