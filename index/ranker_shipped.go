@@ -20,6 +20,8 @@ import (
 	"io"
 	"math"
 	"sync"
+
+	"github.com/confidant-bot/confidant/knowledge/textmodel"
 )
 
 //go:embed data/ranker.bin
@@ -126,15 +128,9 @@ func decodeRanker(r io.Reader) (key [32]byte, m *linearModel, err error) {
 	for i := range m.row {
 		m.row[i] = -1
 	}
-	floats := func(dst []float32) bool {
-		if len(b) < 4*len(dst) {
-			return false
-		}
-		for i := range dst {
-			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-		}
-		b = b[4*len(dst):]
-		return true
+	floats := func(dst []float32) (ok bool) {
+		b, ok = textmodel.ReadFloat32s(b, dst)
+		return ok
 	}
 	for r := range rows {
 		f, ok := uvarint()

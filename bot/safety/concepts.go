@@ -86,27 +86,19 @@ var riskConcepts = map[string]bool{
 var minorRiskConcepts = map[string]bool{"adult-role": true, "grooming": true, "non-consent": true, "violence": true}
 
 // mentionsMinorRisk reports whether the folded message names one of them.
-func mentionsMinorRisk(toks []token) bool {
-	words := make([]string, len(toks))
-	for i, tk := range toks {
-		words[i] = tk.text
-	}
-	for _, c := range concepts(words) {
-		if minorRiskConcepts[c] {
-			return true
-		}
-	}
-	return false
-}
+func mentionsMinorRisk(toks []token) bool { return mentionsAny(toks, minorRiskConcepts) }
 
 // mentionsRisk reports whether the folded message names a risk concept.
-func mentionsRisk(toks []token) bool {
+func mentionsRisk(toks []token) bool { return mentionsAny(toks, riskConcepts) }
+
+// mentionsAny reports whether the folded message names a concept of set.
+func mentionsAny(toks []token, set map[string]bool) bool {
 	words := make([]string, len(toks))
 	for i, tk := range toks {
 		words[i] = tk.text
 	}
 	for _, c := range concepts(words) {
-		if riskConcepts[c] {
+		if set[c] {
 			return true
 		}
 	}

@@ -71,15 +71,9 @@ func Decode(r io.Reader) (*Model, error) {
 	}
 	b = b[len(magic)+2:]
 	m := &Model{n: n, bits: bits, w: make([]float32, n<<bits), bias: make([]float32, n)}
-	floats := func(dst []float32) bool {
-		if len(b) < 4*len(dst) {
-			return false
-		}
-		for i := range dst {
-			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-		}
-		b = b[4*len(dst):]
-		return true
+	floats := func(dst []float32) (ok bool) {
+		b, ok = ReadFloat32s(b, dst)
+		return ok
 	}
 	if !floats(m.bias) {
 		return nil, errors.New("textmodel: truncated")
@@ -115,4 +109,16 @@ func readMaybeGzip(r io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	return io.ReadAll(zr)
+}
+
+// ReadFloat32s fills dst with little-endian float32s from the start of b
+// and returns the rest of b; false when b is too short.
+func ReadFloat32s(b []byte, dst []float32) ([]byte, bool) {
+	if len(b) < 4*len(dst) {
+		return b, false
+	}
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return b[4*len(dst):], true
 }
