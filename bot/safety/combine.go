@@ -68,17 +68,27 @@ type Thresholds struct {
 	// ordinary question ("tengo 14 y me salen granos") is no risk to a
 	// minor by itself. 0 turns the rule off.
 	TeenMinorMin float32
+	// PastMarkerMin: past markers ("months ago", "used to") make a crisis
+	// of the model alone a disclosure about the past only when the model
+	// gives the past class at least this. The model has a past class of
+	// its own, so a crisis it names despite the markers is mostly current:
+	// "the baby was born 2 months ago and i keep thinking about ending it".
+	// 0 lets the markers decide alone.
+	PastMarkerMin float32
 }
 
 // DefaultThresholds were chosen by holding out each writer's training
 // file in turn (TestCalibrateSafety), never on the held-out set;
 // ContextSure on the two-message development set
-// testdata/safety/followups-context.tsv (TestCrisisInContext in bot; the
-// shipped model of 2026-12-01): crisis follow-ups given a crisis reply /
-// ordinary ones kept out of one are 0.920 / 0.813 at 0 (off), 0.887 /
-// 0.880 at 0.6, 0.807 / 0.947 at 0.9.
+// testdata/safety/followups-context.tsv (TestCrisisInContext in bot):
+// crisis follow-ups given a crisis reply / ordinary ones kept out of one,
+// with the model of session 4: 0.920 / 0.813 at 0 (off), 0.887 / 0.880 at
+// 0.6, 0.807 / 0.947 at 0.9; with the model of session 5 (29 writers):
+// 0.913 / 0.853 at 0.6, 0.913 / 0.880 at 0.65, 0.887 / 0.913 at 0.7.
+// PastMarkerMin 0.1 by holding out each writer: crisis 0.909 -> 0.911,
+// past unchanged.
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.6}
+	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1}
 }
 
 // Classify decides what to do with a message.
@@ -93,6 +103,13 @@ func (t *Triage) classify(toks []token) Verdict {
 	}
 	v.Lang = language(toks)
 	v.Teen = statesMinorAge(toks)
+	if v.Past && t.Mode != PatternsOnly && t.model != nil && t.Thresholds.PastMarkerMin > 0 {
+		// A crisis pattern beside a past marker ("he says its fine because
+		// we used to date"): the past only if the model finds it likely.
+		if p := t.model.predictFolded(toks); p[classPast] < t.Thresholds.PastMarkerMin && p.Crisis() >= t.Thresholds.CrisisMin {
+			return Verdict{Kind: knowledge.VerdictCrisis, Category: v.Category, Pattern: v.Pattern + fmt.Sprintf(" (model: past %.2f)", p[classPast]), Lang: v.Lang, Teen: v.Teen, Also: p.also(v.Category, t.Thresholds.AlsoMin)}
+		}
+	}
 	if v.Past || t.Mode == PatternsOnly || t.model == nil || len(toks) == 0 {
 		return v
 	}
@@ -120,7 +137,7 @@ func (t *Triage) classify(toks []token) Verdict {
 	switch {
 	case modelCrisis:
 		cat := crisisCategory[class]
-		if t.isPast(toks) {
+		if t.isPast(toks) && p[classPast] >= th.PastMarkerMin {
 			if redirect, ok := t.rules.Past.Redirect[cat]; ok {
 				return Verdict{Category: cat, Past: true, Redirect: redirect, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
 			}

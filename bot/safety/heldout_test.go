@@ -13,9 +13,9 @@ import (
 // 681 messages by two writers who saw neither the training set nor the
 // patterns, never trained or tuned on. It prints the figures of the
 // patterns alone, the model alone and both (go test -v -run SafetyHeldOut)
-// and holds floors just under what was measured on 2026-12-01 (session 5:
-// combined crisis 0.942, self-harm 0.915, assault 0.950, abuse 0.953,
-// minor 0.963, benign kept out 0.946).
+// and holds floors just under what was measured on 2026-12-01 (end of
+// session 5, 29 writers: combined crisis 0.950, self-harm 0.915, assault
+// 0.963, abuse 0.976, minor 0.963, benign kept out 0.946).
 func TestSafetyHeldOut(t *testing.T) {
 	b, err := os.ReadFile("../../testdata/safety/heldout.tsv")
 	if err != nil {
@@ -39,7 +39,7 @@ func TestSafetyHeldOut(t *testing.T) {
 		}
 	}
 	floors := map[string]float64{
-		"crisis/self-harm": 0.90, "crisis/sexual-assault": 0.94, "crisis/abuse": 0.94, "crisis/minor": 0.95, "benign": 0.93,
+		"crisis/self-harm": 0.90, "crisis/sexual-assault": 0.95, "crisis/abuse": 0.96, "crisis/minor": 0.95, "benign": 0.93,
 	}
 	for label, floor := range floors {
 		if got := combined.Rate(label); got < floor {
