@@ -79,7 +79,7 @@ func TestCalibrateSafety(t *testing.T) {
 					perFile[names[i]] = float64(fr.CrisisRight) / float64(max(1, fr.CrisisTotal))
 				}
 			}
-			fmt.Printf("  crisisMin=%.2f plainMin=%.2f teenMinorMin=%.2f pastMarkerMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.TeenMinorMin, th.PastMarkerMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin,
+			fmt.Printf("  crisisMin=%.2f plainMin=%.2f teenMinorMin=%.2f pastMarkerMin=%.2f pastModelMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.TeenMinorMin, th.PastMarkerMin, th.PastModelMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin,
 				float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), float64(r.CrisisHelp)/float64(max(1, r.CrisisTotal)), float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
 			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
 				fmt.Printf("  %s %.3f", strings.TrimPrefix(l, "crisis/"), r.Rate(l))
@@ -154,6 +154,8 @@ func calibrationThresholds() []safety.Thresholds {
 	plain := envFloats("CONFIDANT_CALIBRATE_PLAIN", def.PlainMin)
 	teen := envFloats("CONFIDANT_CALIBRATE_TEEN", def.TeenMinorMin)
 	pastMin := envFloats("CONFIDANT_CALIBRATE_PAST", def.PastMarkerMin)
+	pastModel := envFloats("CONFIDANT_CALIBRATE_PASTMODEL", def.PastModelMin)
+	shortWords := envFloats("CONFIDANT_CALIBRATE_SHORTWORDS", float32(def.ShortWords))
 	crisis := []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5}
 	if os.Getenv("CONFIDANT_CALIBRATE_CRISIS") != "" {
 		crisis = envFloats("CONFIDANT_CALIBRATE_CRISIS", def.CrisisMin)
@@ -162,20 +164,22 @@ func calibrationThresholds() []safety.Thresholds {
 		for _, pm := range plain {
 			for _, tm := range teen {
 				for _, pa := range pastMin {
-					for _, c := range crisis {
-						th := def
-						th.CrisisMin, th.OverruleOther, th.PlainMin, th.TeenMinorMin, th.PastMarkerMin = c, o, pm, tm, pa
-						if v := os.Getenv("CONFIDANT_CALIBRATE_ALSO"); v != "" {
-							f, _ := strconv.ParseFloat(v, 32)
-							th.AlsoMin = float32(f)
+					for _, pmod := range pastModel {
+						for _, sw := range shortWords {
+							for _, c := range crisis {
+								th := def
+								th.CrisisMin, th.OverruleOther, th.PlainMin, th.TeenMinorMin, th.PastMarkerMin, th.PastModelMin = c, o, pm, tm, pa, pmod
+								th.ShortWords = int(sw)
+								if v := os.Getenv("CONFIDANT_CALIBRATE_ALSO"); v != "" {
+									f, _ := strconv.ParseFloat(v, 32)
+									th.AlsoMin = float32(f)
+								}
+								if o >= 0.9 {
+									th.OverruleCrisis = 0.03
+								}
+								out = append(out, th)
+							}
 						}
-						if v := os.Getenv("CONFIDANT_CALIBRATE_SHORTWORDS"); v != "" {
-							th.ShortWords, _ = strconv.Atoi(v)
-						}
-						if o >= 0.9 {
-							th.OverruleCrisis = 0.03
-						}
-						out = append(out, th)
 					}
 				}
 			}

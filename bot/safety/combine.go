@@ -75,6 +75,11 @@ type Thresholds struct {
 	// "the baby was born 2 months ago and i keep thinking about ending it".
 	// 0 lets the markers decide alone.
 	PastMarkerMin float32
+	// PastModelMin: a crisis pattern in a message that has a past marker
+	// cancelled by an "unless" word ("raped 3 years ago, still cant have
+	// sex") is the past when the model gives the past class at least this
+	// (categories that redirect to an entry only). 0 turns it off.
+	PastModelMin float32
 }
 
 // DefaultThresholds were chosen by holding out each writer's training
@@ -88,7 +93,7 @@ type Thresholds struct {
 // PastMarkerMin 0.1 by holding out each writer: crisis 0.909 -> 0.911,
 // past unchanged.
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1}
+	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5}
 }
 
 // Classify decides what to do with a message.
@@ -115,6 +120,11 @@ func (t *Triage) classify(toks []token) Verdict {
 	}
 	p := t.model.predictFolded(toks)
 	th := t.Thresholds
+	if v.Kind == knowledge.VerdictCrisis && th.PastModelMin > 0 && p[classPast] >= th.PastModelMin && t.anyPhrase(toks, t.past, t.anchors.hits(toks)) {
+		if redirect := t.rules.Past.Redirect[v.Category]; redirect != "" {
+			return Verdict{Category: v.Category, Past: true, Redirect: redirect, Pattern: v.Pattern + fmt.Sprintf(" (model: past %.2f)", p[classPast]), Lang: v.Lang, Teen: v.Teen}
+		}
+	}
 	if v.Kind == knowledge.VerdictCrisis {
 		if !v.Firm && p[classOther] >= th.OverruleOther && p.Crisis() < th.OverruleCrisis {
 			return Verdict{Concern: v.Category, Pattern: v.Pattern + fmt.Sprintf(" (model: ordinary %.2f)", p[classOther]), Lang: v.Lang, Teen: v.Teen}
