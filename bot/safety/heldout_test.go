@@ -14,11 +14,9 @@ import (
 // patterns, never trained or tuned on. It prints the figures of the
 // patterns alone, the model alone and both (go test -v -run SafetyHeldOut)
 // and holds floors just under what was measured on 2026-12-01 (end of
-// session 5, 33 writers: combined crisis 0.950, self-harm 0.915, assault
-// 0.963, abuse 0.988, minor 0.950, benign kept out 0.920; with 29 writers
-// benign was 0.946 and minor 0.963: the last four writers, chosen because
-// leaving one writer out at a time improved, cost three benign messages
-// here).
+// session 5, 36 writers, CrisisMin 0.25: combined crisis 0.956, self-harm
+// 0.915, assault 0.963, abuse 0.988, minor 0.975, benign kept out 0.929;
+// with 29 writers benign was 0.946, with 33 0.920).
 func TestSafetyHeldOut(t *testing.T) {
 	b, err := os.ReadFile("../../testdata/safety/heldout.tsv")
 	if err != nil {
@@ -42,7 +40,7 @@ func TestSafetyHeldOut(t *testing.T) {
 		}
 	}
 	floors := map[string]float64{
-		"crisis/self-harm": 0.90, "crisis/sexual-assault": 0.95, "crisis/abuse": 0.97, "crisis/minor": 0.94, "benign": 0.91,
+		"crisis/self-harm": 0.90, "crisis/sexual-assault": 0.95, "crisis/abuse": 0.97, "crisis/minor": 0.96, "benign": 0.92,
 	}
 	for label, floor := range floors {
 		if got := combined.Rate(label); got < floor {

@@ -18,7 +18,10 @@ import (
 // benign messages out (0.939 -> 0.943). We did not tune on this file. 5
 // with the 33 writers of the end of session 5 ("i cant tell my parents im
 // gay" again): ShortWords 8 would keep it out and cost 0.005 crisis recall
-// leaving one writer out at a time, so it stays 7.
+// leaving one writer out at a time, so it stays 7. 2 with the 36 writers of
+// the end of the session; one of them was shown five of this file's
+// messages as examples (we removed those from its file), so this check is
+// no longer independent.
 func TestShortOrdinaryNotCrisis(t *testing.T) {
 	tr := safety.New(knowledgetest.MustDefault(t).Triage)
 	var crisis []string
@@ -29,7 +32,7 @@ func TestShortOrdinaryNotCrisis(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d short ordinary messages got a crisis reply: %q", len(crisis), len(short), crisis)
-	if len(crisis) > 5 {
-		t.Errorf("%d short ordinary messages got a crisis reply, at most 5 allowed: %q", len(crisis), crisis)
+	if len(crisis) > 3 {
+		t.Errorf("%d short ordinary messages got a crisis reply, at most 3 allowed: %q", len(crisis), crisis)
 	}
 }
