@@ -96,12 +96,14 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 	if ev.learned != nil && ev.learned[""] >= followUpNone && !ev.within(last) {
 		return knowledge.Reply{}, false
 	}
-	if shaped && alone.Kind != knowledge.KindAnswer && ev.within(last) {
-		// "is that normal" after penis size: no answer of its own and
-		// every word it has is in the last entry, so it stays there
-		// whatever neighbour also has them.
-	} else if near := nearMatch(ctx, lib, ev, alone, last); near != "" {
-		return r.followTo(near, "follow-up (neighbour "+near+") of "+last)
+	// "is that normal" after penis size: no answer of its own and every
+	// word it has is in the last entry, so it stays there whatever
+	// neighbour also has them.
+	stays := shaped && alone.Kind != knowledge.KindAnswer && ev.within(last)
+	if !stays {
+		if near := nearMatch(ctx, lib, ev, alone, last); near != "" {
+			return r.followTo(near, "follow-up (neighbour "+near+") of "+last)
+		}
 	}
 	if !shaped {
 		return knowledge.Reply{}, false

@@ -19,8 +19,9 @@ type Library struct {
 
 // NewLibrary indexes a validated corpus.
 func NewLibrary(c *knowledge.Corpus, opts index.Options) (*Library, error) {
-	// The triage's model trains on first use (seconds of one core) while
-	// the index builds, so a start waits for the longer of the two only.
+	// The triage loads its model (or trains it, when the shipped one is
+	// stale) while the index builds, so a start waits for the longer of the
+	// two only.
 	type built struct {
 		t     *safety.Triage
 		panic any // re-raised on this goroutine, as if built here

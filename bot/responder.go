@@ -254,12 +254,10 @@ func withoutCrisis(c *knowledge.Corpus, hits []index.Hit) []index.Hit {
 // decide applies the confidence rule to the hits.
 func (r *Responder) decide(c *knowledge.Corpus, q, text string, lib *Library, hits []index.Hit) knowledge.Reply {
 	cov, matched := 0.0, 0
-	none, topLearned := -1.0, -1.0
+	none, topLearned := -1.0, -1.0 // Decide reads them only when there are hits
 	if len(hits) > 0 {
 		cov, matched = lib.Index.Overlap(text, hits[0].ID)
 		none, topLearned = lib.Index.LearnedOf(q, hits[0].ID)
-	} else {
-		none = lib.Index.NoneProbability(q)
 	}
 	decision, reason := r.confidence.Decide(hits, cov, matched, none, topLearned)
 	if decision == Confident && len(hits) > 1 && hits[1].Score >= siblingTie*hits[0].Score && c.Related.AreSiblings(hits[0].ID, hits[1].ID) {

@@ -169,12 +169,8 @@ func (ix *Index) LearnedOf(text, id string) (none, entry float64) {
 		return -1, -1
 	}
 	p := ix.rank.model.predict(ix.vectorize(text))
-	entry = 0
-	for i, e := range ix.rank.ids {
-		if e == id {
-			entry = float64(p[i])
-			break
-		}
+	if i, ok := ix.rank.class[id]; ok {
+		entry = float64(p[i])
 	}
 	return float64(p[len(ix.rank.ids)]), entry
 }

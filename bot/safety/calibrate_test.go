@@ -79,7 +79,7 @@ func TestCalibrateSafety(t *testing.T) {
 					perFile[names[i]] = float64(fr.CrisisRight) / float64(max(1, fr.CrisisTotal))
 				}
 			}
-			fmt.Printf("  crisisMin=%.2f plainMin=%.2f teenMinorMin=%.2f pastMarkerMin=%.2f pastModelMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.TeenMinorMin, th.PastMarkerMin, th.PastModelMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin,
+			fmt.Printf("  crisisMin=%.2f plainMin=%.2f pastMarkerMin=%.2f pastModelMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.PastMarkerMin, th.PastModelMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin,
 				float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), float64(r.CrisisHelp)/float64(max(1, r.CrisisTotal)), float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
 			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
 				fmt.Printf("  %s %.3f", strings.TrimPrefix(l, "crisis/"), r.Rate(l))
@@ -145,46 +145,34 @@ func calibrationOptions(t *testing.T) []textmodel.Options {
 }
 
 // calibrationThresholds are the thresholds to try: CrisisMin from 0.2 to
-// 0.5, and with CONFIDANT_CALIBRATE_OVERRULE or _PLAIN (comma-separated)
-// other values of OverruleOther or PlainMin.
+// 0.5 (or CONFIDANT_CALIBRATE_CRISIS), and every combination of the values
+// of CONFIDANT_CALIBRATE_OVERRULE, _PLAIN, _PAST, _PASTMODEL, _SHORTWORDS
+// and _ALSO (comma-separated; unset keeps the default).
 func calibrationThresholds() []safety.Thresholds {
-	var out []safety.Thresholds
-	def := safety.DefaultThresholds()
-	overrule := envFloats("CONFIDANT_CALIBRATE_OVERRULE", def.OverruleOther)
-	plain := envFloats("CONFIDANT_CALIBRATE_PLAIN", def.PlainMin)
-	teen := envFloats("CONFIDANT_CALIBRATE_TEEN", def.TeenMinorMin)
-	pastMin := envFloats("CONFIDANT_CALIBRATE_PAST", def.PastMarkerMin)
-	pastModel := envFloats("CONFIDANT_CALIBRATE_PASTMODEL", def.PastModelMin)
-	shortWords := envFloats("CONFIDANT_CALIBRATE_SHORTWORDS", float32(def.ShortWords))
-	crisis := []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5}
-	if os.Getenv("CONFIDANT_CALIBRATE_CRISIS") != "" {
-		crisis = envFloats("CONFIDANT_CALIBRATE_CRISIS", def.CrisisMin)
-	}
-	for _, o := range overrule {
-		for _, pm := range plain {
-			for _, tm := range teen {
-				for _, pa := range pastMin {
-					for _, pmod := range pastModel {
-						for _, sw := range shortWords {
-							for _, c := range crisis {
-								th := def
-								th.CrisisMin, th.OverruleOther, th.PlainMin, th.TeenMinorMin, th.PastMarkerMin, th.PastModelMin = c, o, pm, tm, pa, pmod
-								th.ShortWords = int(sw)
-								if v := os.Getenv("CONFIDANT_CALIBRATE_ALSO"); v != "" {
-									f, _ := strconv.ParseFloat(v, 32)
-									th.AlsoMin = float32(f)
-								}
-								if o >= 0.9 {
-									th.OverruleCrisis = 0.03
-								}
-								out = append(out, th)
-							}
-						}
-					}
-				}
+	out := []safety.Thresholds{safety.DefaultThresholds()}
+	vary := func(env string, values []float32, set func(*safety.Thresholds, float32)) {
+		if os.Getenv(env) != "" {
+			values = envFloats(env, 0)
+		}
+		if values == nil {
+			return
+		}
+		var next []safety.Thresholds
+		for _, th := range out {
+			for _, f := range values {
+				set(&th, f)
+				next = append(next, th)
 			}
 		}
+		out = next
 	}
+	vary("CONFIDANT_CALIBRATE_OVERRULE", nil, func(th *safety.Thresholds, f float32) { th.OverruleOther = f })
+	vary("CONFIDANT_CALIBRATE_PLAIN", nil, func(th *safety.Thresholds, f float32) { th.PlainMin = f })
+	vary("CONFIDANT_CALIBRATE_PAST", nil, func(th *safety.Thresholds, f float32) { th.PastMarkerMin = f })
+	vary("CONFIDANT_CALIBRATE_PASTMODEL", nil, func(th *safety.Thresholds, f float32) { th.PastModelMin = f })
+	vary("CONFIDANT_CALIBRATE_SHORTWORDS", nil, func(th *safety.Thresholds, f float32) { th.ShortWords = int(f) })
+	vary("CONFIDANT_CALIBRATE_ALSO", nil, func(th *safety.Thresholds, f float32) { th.AlsoMin = f })
+	vary("CONFIDANT_CALIBRATE_CRISIS", []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5}, func(th *safety.Thresholds, f float32) { th.CrisisMin = f })
 	return out
 }
 

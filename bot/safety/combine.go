@@ -62,12 +62,6 @@ type Thresholds struct {
 	// only from this probability (Triage.ClassifyAfter); below it, the
 	// middle tier. 0 turns the rule off.
 	ContextSure float32
-	// TeenMinorMin: a message whose writer says they are under 18 and that
-	// the model alone calls a minor at risk needs this probability unless it
-	// names an adult in a role, grooming, force or violence: a teenager's
-	// ordinary question ("tengo 14 y me salen granos") is no risk to a
-	// minor by itself. 0 turns the rule off.
-	TeenMinorMin float32
 	// PastMarkerMin: past markers ("months ago", "used to") make a crisis
 	// of the model alone a disclosure about the past only when the model
 	// gives the past class at least this. The model has a past class of
@@ -142,7 +136,6 @@ func (t *Triage) classify(toks []token) Verdict {
 	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= th.CrisisMin &&
 		!t.denies(toks, crisisCategory[class]) &&
 		(mentionsRisk(toks) || len(toks) >= th.ShortWords && prob >= th.PlainMin) &&
-		!(class == classMinor && v.Teen && v.Kind == "" && prob < th.TeenMinorMin && !mentionsMinorRisk(toks)) &&
 		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule ||
 			// "whats the point. been looking up how many tylenol it takes":
 			// a dose question that names a risk is no medical question.

@@ -81,24 +81,14 @@ var riskConcepts = map[string]bool{
 	"non-consent": true, "violence": true, "control": true, "adult-role": true, "grooming": true, "child": true,
 }
 
-// minorRiskConcepts are the risk concepts that can put a teenager at
-// risk: an adult in a role, grooming, force, violence.
-var minorRiskConcepts = map[string]bool{"adult-role": true, "grooming": true, "non-consent": true, "violence": true}
-
-// mentionsMinorRisk reports whether the folded message names one of them.
-func mentionsMinorRisk(toks []token) bool { return mentionsAny(toks, minorRiskConcepts) }
-
 // mentionsRisk reports whether the folded message names a risk concept.
-func mentionsRisk(toks []token) bool { return mentionsAny(toks, riskConcepts) }
-
-// mentionsAny reports whether the folded message names a concept of set.
-func mentionsAny(toks []token, set map[string]bool) bool {
+func mentionsRisk(toks []token) bool {
 	words := make([]string, len(toks))
 	for i, tk := range toks {
 		words[i] = tk.text
 	}
 	for _, c := range concepts(words) {
-		if set[c] {
+		if riskConcepts[c] {
 			return true
 		}
 	}
