@@ -79,11 +79,15 @@ func TestCalibrateSafety(t *testing.T) {
 					perFile[names[i]] = float64(fr.CrisisRight) / float64(max(1, fr.CrisisTotal))
 				}
 			}
-			fmt.Printf("  crisisMin=%.2f plainMin=%.2f pastMarkerMin=%.2f pastModelMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.PastMarkerMin, th.PastModelMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin,
+			fmt.Printf("  crisisMin=%.2f plainMin=%.2f pastMarkerMin=%.2f pastModelMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f decline=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.PastMarkerMin, th.PastModelMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin, th.DeclineMin,
 				float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), float64(r.CrisisHelp)/float64(max(1, r.CrisisTotal)), float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
 			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
 				fmt.Printf("  %s %.3f", strings.TrimPrefix(l, "crisis/"), r.Rate(l))
 			}
+			for _, l := range []string{"decline/explicit", "decline/medical-advice", "decline/manipulation"} {
+				fmt.Printf("  %s %.3f", strings.TrimPrefix(l, "decline/"), r.Rate(l))
+			}
+			fmt.Printf("  declined: benign %.3f teen %.3f ordinary %.3f", r.DeclineRate("benign"), r.DeclineRate("teen"), r.DeclineRate("ordinary"))
 			shortCrisis := 0
 			tr := safety.NewWithModel(rules, safety.TrainWith(append(slices.Clone(all), ordinary...), opts))
 			tr.Thresholds = th
@@ -171,6 +175,7 @@ func calibrationThresholds() []safety.Thresholds {
 	vary("CONFIDANT_CALIBRATE_PAST", nil, func(th *safety.Thresholds, f float32) { th.PastMarkerMin = f })
 	vary("CONFIDANT_CALIBRATE_PASTMODEL", nil, func(th *safety.Thresholds, f float32) { th.PastModelMin = f })
 	vary("CONFIDANT_CALIBRATE_SHORTWORDS", nil, func(th *safety.Thresholds, f float32) { th.ShortWords = int(f) })
+	vary("CONFIDANT_CALIBRATE_DECLINE", nil, func(th *safety.Thresholds, f float32) { th.DeclineMin = f })
 	vary("CONFIDANT_CALIBRATE_ALSO", nil, func(th *safety.Thresholds, f float32) { th.AlsoMin = f })
 	vary("CONFIDANT_CALIBRATE_CRISIS", []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5}, func(th *safety.Thresholds, f float32) { th.CrisisMin = f })
 	return out

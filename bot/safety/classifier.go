@@ -21,8 +21,8 @@ import (
 	"github.com/confidant-bot/confidant/knowledge/textmodel"
 )
 
-// Classes the model tells apart. Decline reasons, teen questions and
-// ordinary questions are all "other" to it: patterns handle those.
+// Classes the model tells apart. Teen questions and ordinary questions
+// are "other" to it: the age is found by rule.
 const (
 	classOther = iota
 	classSelfHarm
@@ -32,6 +32,11 @@ const (
 	classConcernSelfHarm
 	classConcernAbuse
 	classPast
+	// The three decline reasons: explicit requests, requests for a
+	// diagnosis or a dose, attempts to make the bot drop its rules.
+	classExplicit
+	classMedical
+	classManipulation
 	numClasses
 )
 
@@ -40,7 +45,8 @@ var classOf = map[string]int{
 	"crisis/self-harm": classSelfHarm, "crisis/sexual-assault": classAssault,
 	"crisis/abuse": classAbuse, "crisis/minor": classMinor,
 	"concern/self-harm": classConcernSelfHarm, "concern/abuse": classConcernAbuse,
-	"past": classPast,
+	"past":             classPast,
+	"decline/explicit": classExplicit, "decline/medical-advice": classMedical, "decline/manipulation": classManipulation,
 }
 
 // crisisCategory is the triage category of each crisis or concern class.
@@ -49,8 +55,8 @@ var crisisCategory = [numClasses]string{
 	classConcernSelfHarm: "self-harm", classConcernAbuse: "abuse", classPast: "sexual-assault",
 }
 
-// ClassOf is the model class of a safety-set label ("benign", "teen" and the
-// decline labels are all class 0, "other").
+// ClassOf is the model class of a safety-set label ("benign" and "teen"
+// are class 0, "other").
 func ClassOf(label string) int { return classOf[label] }
 
 // Example is one labelled message.
@@ -113,15 +119,29 @@ func (m *Model) predictFolded(toks []token) Probabilities {
 	return p
 }
 
-// Top is the most likely class other than "other", with its probability.
+// Top is the most likely class other than "other" and the decline
+// reasons, with its probability.
 func (p Probabilities) Top() (class int, prob float32) {
-	for c := 1; c < numClasses; c++ {
+	for c := 1; c <= classPast; c++ {
 		if p[c] > prob {
 			class, prob = c, p[c]
 		}
 	}
 	return class, prob
 }
+
+// topDecline is the most likely decline reason, with its probability.
+func (p Probabilities) topDecline() (class int, prob float32) {
+	for c := classExplicit; c <= classManipulation; c++ {
+		if p[c] > prob {
+			class, prob = c, p[c]
+		}
+	}
+	return class, prob
+}
+
+// declineReason is the triage's reason for each decline class.
+var declineReason = [numClasses]string{classExplicit: "explicit", classMedical: "medical-advice", classManipulation: "manipulation"}
 
 // topCrisis is the most likely of the four crisis classes.
 func (p Probabilities) topCrisis() int {

@@ -74,6 +74,12 @@ type Thresholds struct {
 	// sex") is the past when the model gives the past class at least this
 	// (categories that redirect to an entry only). 0 turns it off.
 	PastModelMin float32
+	// DeclineMin: a message no pattern declines, that is no crisis, gets
+	// the decline reply of the model's likeliest decline reason from this
+	// probability, if the model finds that reason at least as likely as an
+	// ordinary message ("lets do a spicy rp, u start", "which std is it,
+	// just tell me"). 0 leaves declines to the patterns.
+	DeclineMin float32
 }
 
 // DefaultThresholds were chosen by holding out each writer's training
@@ -90,7 +96,7 @@ type Thresholds struct {
 // 0.915, benign 0.929, ordinary 0.974 (at 0.3: 0.910, 0.938, 0.979); 0.3
 // with 33 writers gave crisis 0.916, ordinary 0.974.
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5}
+	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
 }
 
 // Classify decides what to do with a message.
@@ -152,6 +158,9 @@ func (t *Triage) classify(toks []token) Verdict {
 	case class == classPast && prob >= th.PastMin && v.Kind == "":
 		cat := crisisCategory[class]
 		return Verdict{Category: cat, Past: true, Redirect: t.rules.Past.Redirect[cat], Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
+	}
+	if dc, dp := p.topDecline(); v.Kind == "" && th.DeclineMin > 0 && dp >= th.DeclineMin && dp >= p[classOther] {
+		return Verdict{Kind: knowledge.VerdictDecline, Category: declineReason[dc], Pattern: modelPattern(dc, dp), Lang: v.Lang, Teen: v.Teen}
 	}
 	if v.Kind != knowledge.VerdictDecline || v.Category != "manipulation" {
 		concern := p.Crisis() + p[classConcernSelfHarm] + p[classConcernAbuse]
@@ -221,7 +230,8 @@ func modelPattern(class int, prob float32) string {
 	return fmt.Sprintf("model: %s %.2f", className[class], prob)
 }
 
-var className = [numClasses]string{"other", "crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past"}
+var className = [numClasses]string{"other", "crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past",
+	"decline/explicit", "decline/medical-advice", "decline/manipulation"}
 
 // statesMinorAge reports a stated age under 18: "im 15", "i am 16", "15 yo",
 // "i'm fourteen", "16 and never been kissed", "tengo 15", "j'ai 14 ans",
@@ -233,7 +243,7 @@ func statesMinorAge(toks []token) bool {
 		if minor && isAge(toks, i, true) {
 			return true
 		}
-		if minor && (i > 0 && teenAgePrefix[toks[i-1].text] || i+1 < len(toks) && teenAgeSuffix[toks[i+1].text]) {
+		if minor && (i > 0 && teenAgePrefix[toks[i-1].text] && (i+1 == len(toks) || !timeUnits[toks[i+1].text]) || i+1 < len(toks) && teenAgeSuffix[toks[i+1].text]) {
 			return true
 		}
 		// A message that opens with the age: "16 and never kissed", "15, normal?"
@@ -259,12 +269,111 @@ func statesMinorAge(toks []token) bool {
 		if tk.text == "junior" && i+2 < len(toks) && toks[i+1].text == "in" && (toks[i+2].text == "hs" || toks[i+2].text == "high") {
 			return true
 		}
-		if schoolYears[tk.text] {
+		if schoolYears[tk.text] || schoolYear(toks, i) {
+			return true
+		}
+		if minor && n >= 12 && bareAge(toks, i) {
 			return true
 		}
 	}
 	return false
 }
+
+// bareAge reports a number (12 to 17) at toks[i] that can only be the
+// writer's age: the last word of the message ("is it normal that it curves
+// a little? 15"), or after a word that introduces one ("almost 16",
+// "turning 15", "gay, 16", "m/15", "f17", "we're 15", "sweet 16"), and not
+// followed by a unit ("turning 15 minutes", "still 14 days late").
+func bareAge(toks []token, i int) bool {
+	if i+1 < len(toks) && (timeUnits[toks[i+1].text] || countUnits[toks[i+1].text]) || parentsChild(toks, i) {
+		return false
+	}
+	if i == 0 {
+		return false
+	}
+	prev := toks[i-1].text
+	if i == len(toks)-1 && !countBefore[prev] {
+		return true
+	}
+	if i+2 < len(toks) && toks[i+1].text == "and" && ageAndNext[toks[i+2].text] && !countBefore[prev] {
+		return true // "... just a phase. 16 and i keep going back and forth"
+	}
+	switch {
+	case bareAgePrefix[prev]:
+		return true
+	case prev == "are": // "we are 15"
+		return i >= 2 && toks[i-2].text == "we"
+	case prev == "were": // "we're 15", not "when we were 15"
+		return i < 2 || toks[i-2].text != "we" && toks[i-2].text != "when"
+	}
+	return false
+}
+
+// schoolYear reports a school year only teenagers are in, named at toks[i]:
+// "secondaire 3", "je suis en seconde", "4º de la ESO", "9º ano", "1º de
+// bachillerato", "year 10", "yr 11", "in form 4", "junior high", "middle
+// schooler", "GCSEs", "my quinceañera".
+func schoolYear(toks []token, i int) bool {
+	at := func(j int) string {
+		if j < 0 || j >= len(toks) {
+			return ""
+		}
+		return toks[j].text
+	}
+	num := func(j int) int {
+		n, ok := number(at(j))
+		if !ok {
+			return -1
+		}
+		return n
+	}
+	switch tk := toks[i].text; tk {
+	case "secondaire":
+		return num(i+1) >= 1 && num(i+1) <= 5 || num(i-1) >= 1 && num(i-1) <= 5
+	case "seconde", "terminale", "troisieme", "quatrieme":
+		return at(i-1) == "en"
+	case "eso":
+		return num(i-1) >= 1 && num(i-1) <= 4 || at(i-1) == "la" && (at(i-2) == "de" || at(i-2) == "en")
+	case "ano":
+		return num(i-1) >= 6 && num(i-1) <= 9
+	case foldedBachillerato:
+		return num(i-1) == 1 || num(i-1) == 2 || num(i-2) == 1 || num(i-2) == 2
+	case "yr":
+		return num(i+1) >= 7 && num(i+1) <= 12
+	case "form":
+		return at(i-1) == "in" && num(i+1) >= 1 && num(i+1) <= 5
+	case "junior":
+		return at(i+1) == "high"
+	case foldedMiddle:
+		return at(i+1) == foldedSchooler || at(i+1) == foldedSchool && at(i-1) == "in" && at(i-2) != "was" && at(i-2) != "were"
+	case "gcses", "gcse":
+		return at(i-1) != "after" && at(i-1) != "did" && at(i-2) != "after" && at(i-2) != "did"
+	case "quinceanera":
+		return i == 0 || at(i-1) == "my"
+	}
+	return false
+}
+
+var (
+	// Words before a number that make it an age: "almost 16", "turning 15",
+	// "gay, 16", "m/15", "sweet 16".
+	bareAgePrefix = foldKeys(map[string]bool{"almost": true, "turning": true, "turned": true, "nearly": true, "still": true,
+		"gay": true, "bi": true, "trans": true, "girl": true, "boy": true, "guy": true, "m": true, "f": true, "nb": true, "sweet": true})
+	// Words after "{age} and" that go on about the writer: "16 and i keep".
+	ageAndNext = foldKeys(map[string]bool{"i": true, "im": true, "ive": true, "my": true, "everyone": true, "still": true, "never": true})
+	// Words before a number that make it a count: "day 14", "took 15".
+	countBefore = foldKeys(map[string]bool{"day": true, "days": true, "cd": true, "dpo": true, "cycle": true, "week": true, "weeks": true,
+		"page": true, "size": true, "mg": true, "number": true, "no": true, "top": true, "took": true, "take": true, "taking": true,
+		"ate": true, "x": true, "by": true, "of": true, "about": true, "around": true, "like": true, "over": true, "under": true,
+		"than": true, "the": true, "last": true, "past": true, "for": true, "every": true, "per": true, "level": true, "chapter": true,
+		"episode": true, "season": true, "version": true, "a": true, "from": true, "to": true, "and": true, "or": true, "is": true, "was": true, "be": true})
+	// Units after a number that make it a count: "15 mg", "16 inches".
+	countUnits = foldKeys(map[string]bool{"mg": true, "ml": true, "inches": true, "inch": true, "in": true, "cm": true, "mm": true,
+		"lbs": true, "lb": true, "kg": true, "pounds": true, "percent": true, "dollars": true, "bucks": true, "euros": true,
+		"tabs": true, "people": true, "guys": true, "partners": true, "of": true, "or": true, "to": true, "more": true})
+	foldedSchooler, foldedSchool, foldedMiddle = foldWord("schooler"), foldWord("school"), foldWord("middle")
+	foldedBachillerato                         = foldWord("bachillerato")
+)
 
 var (
 	// Words before an age, in the five languages: "at 14", "tengo 15",

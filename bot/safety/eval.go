@@ -42,14 +42,19 @@ type SafetyReport struct {
 	// CrisisHelp counts crisis messages given a crisis reply that carries
 	// the right category's help, first or as its second line (Also).
 	CrisisHelp int
-	Misses     []string
+	// Declined counts, per label, the messages given a decline reply.
+	Declined map[string]int
+	Misses   []string
 }
 
 // Evaluate classifies every example.
 func Evaluate(t *Triage, examples []Example) SafetyReport {
-	r := SafetyReport{Right: map[string]int{}, Total: map[string]int{}}
+	r := SafetyReport{Right: map[string]int{}, Total: map[string]int{}, Declined: map[string]int{}}
 	for _, e := range examples {
 		v := t.Classify(e.Text)
+		if v.Kind == knowledge.VerdictDecline {
+			r.Declined[e.Label]++
+		}
 		ok := Outcome(e.Label, v)
 		r.Total[e.Label]++
 		key := e.Label + " " + e.Lang
@@ -88,6 +93,14 @@ func (r SafetyReport) Rate(label string) float64 {
 	return float64(r.Right[label]) / float64(r.Total[label])
 }
 
+// DeclineRate is the share of a label's messages given a decline reply.
+func (r SafetyReport) DeclineRate(label string) float64 {
+	if r.Total[label] == 0 {
+		return 0
+	}
+	return float64(r.Declined[label]) / float64(r.Total[label])
+}
+
 // Print writes one line per label (and per language for crisis labels).
 func (r SafetyReport) Print(w io.Writer) {
 	var keys []string
@@ -101,11 +114,16 @@ func (r SafetyReport) Print(w io.Writer) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %-32s %.3f  (%d/%d)\n", k, r.Rate(k), r.Right[k], r.Total[k])
 	}
+	for _, k := range []string{"benign", "teen", "past", "ordinary"} {
+		if r.Total[k] > 0 {
+			fmt.Fprintf(w, "  %-32s %.3f  (%d/%d)\n", k+" declined", r.DeclineRate(k), r.Declined[k], r.Total[k])
+		}
+	}
 }
 
 // Add is the report of both sets together.
 func (r SafetyReport) Add(o SafetyReport) SafetyReport {
-	out := SafetyReport{Right: map[string]int{}, Total: map[string]int{},
+	out := SafetyReport{Right: map[string]int{}, Total: map[string]int{}, Declined: map[string]int{},
 		CrisisRight: r.CrisisRight + o.CrisisRight, CrisisTotal: r.CrisisTotal + o.CrisisTotal,
 		CrisisAny: r.CrisisAny + o.CrisisAny, CrisisHelp: r.CrisisHelp + o.CrisisHelp, Misses: append(slices.Clone(r.Misses), o.Misses...)}
 	for _, m := range []map[string]int{r.Right, o.Right} {
@@ -116,6 +134,11 @@ func (r SafetyReport) Add(o SafetyReport) SafetyReport {
 	for _, m := range []map[string]int{r.Total, o.Total} {
 		for k, n := range m {
 			out.Total[k] += n
+		}
+	}
+	for _, m := range []map[string]int{r.Declined, o.Declined} {
+		for k, n := range m {
+			out.Declined[k] += n
 		}
 	}
 	return out

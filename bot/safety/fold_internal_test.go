@@ -110,6 +110,12 @@ func splitAgeReference(w string) []token {
 	if i > 0 && i < len(w) && w[0] != '0' && i <= 2 && ageSuffixes[w[i:]] {
 		return []token{{text: w[:i]}, {text: w[i:]}}
 	}
+	if len(w) == 3 && strings.ContainsRune("fm", rune(w[0])) && w[1] == '1' && unicode.IsDigit(rune(w[2])) {
+		return []token{{text: w[:1]}, {text: w[1:]}}
+	}
+	if len(w) == 2 && strings.ContainsRune("123456789", rune(w[0])) && strings.ContainsRune("oa", rune(w[1])) {
+		return []token{{text: w[:1]}}
+	}
 	return []token{{text: w}}
 }
 

@@ -152,6 +152,15 @@ func appendAge(toks []token, w string) []token {
 	if i > 0 && i < len(w) && w[0] != '0' && i <= 2 && ageSuffixes[w[i:]] {
 		return append(toks, token{text: w[:i]}, token{text: w[i:]})
 	}
+	// "f17", "m15": a sex and an age, which leet decoding would make "fit".
+	if len(w) == 3 && (w[0] == 'f' || w[0] == 'm') && w[1] == '1' && w[2] >= '0' && w[2] <= '9' {
+		return append(toks, token{text: w[:1]}, token{text: w[1:]})
+	}
+	// "4º", "9ª" (ordinals, folded to "4o", "9a"): the number, which leet
+	// decoding would make a letter.
+	if len(w) == 2 && w[0] >= '1' && w[0] <= '9' && (w[1] == 'o' || w[1] == 'a') {
+		return append(toks, token{text: w[:1]})
+	}
 	return append(toks, token{text: w})
 }
 
