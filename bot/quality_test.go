@@ -25,7 +25,9 @@ import (
 //     safety model of 33 writers, which gave 12 of its ordinary questions
 //     a crisis reply instead of 6, 0.865 / 0.958 / 0.889 / 0.889); in
 //     session 6 (48 writers, the safety model's decline classes) at R@1
-//     0.867, R@3 0.961, none handled 0.926, long R@1 0.889;
+//     0.867, R@3 0.961, none handled 0.926, long R@1 0.889, and at its
+//     end (54 writers, CrisisMin 0.3) at R@1 0.862, R@3 0.956, none
+//     handled 0.926, long R@1 0.874;
 //   - testdata/eval-questions.tsv: the first held-out set, looked at since
 //     and now a second development set (R@1 0.710, R@3 0.882).
 func TestHeldOutQuality(t *testing.T) {
@@ -37,7 +39,7 @@ func TestHeldOutQuality(t *testing.T) {
 		path                   string
 		recall1, recall3, none float64
 	}{
-		{"../testdata/heldout-2026-11-30.tsv", 0.86, 0.955, 0.92},
+		{"../testdata/heldout-2026-11-30.tsv", 0.855, 0.95, 0.92},
 		{"../testdata/eval-questions.tsv", 0.77, 0.92, 0.90},
 	} {
 		rows := mustEvalRows(t, set.path)

@@ -94,9 +94,14 @@ type Thresholds struct {
 // past unchanged. CrisisMin 0.25 with the 36 writers of the end of
 // session 5 (three of them writing heavy but ordinary messages): crisis
 // 0.915, benign 0.929, ordinary 0.974 (at 0.3: 0.910, 0.938, 0.979); 0.3
-// with 33 writers gave crisis 0.916, ordinary 0.974.
+// with 33 writers gave crisis 0.916, ordinary 0.974. Session 6, 53 writers
+// (one of them writing only very short messages): CrisisMin 0.3 and
+// ShortWords 5: crisis 0.923, benign 0.939, ordinary 0.977, short-ordinary
+// check 3 of 63; at 0.25 and 7 (the values before): 0.924 / 0.932 / 0.975,
+// 6 of 63; 0.25 and 5: 0.928 / 0.930 / 0.974, 7; 0.3 and 7: 0.919 / 0.941 /
+// 0.978, 3.
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 7, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
+	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
 }
 
 // Classify decides what to do with a message.
@@ -196,6 +201,13 @@ const recentWords = 15
 func (t *Triage) ClassifyAfter(message, last, crisis string) Verdict {
 	toks := fold(message)
 	v := t.classify(toks)
+	if crisis != "" && v.Kind == knowledge.VerdictCrisis && v.Model > 0 && v.Category != crisis &&
+		len(toks) <= recentWords && t.anyPhrase(toks, t.afterCrisis, t.anchors.hits(toks)) {
+		// "should i go to the hospital" right after a self-harm reply: the
+		// model alone, unsure which crisis a short plea is, does not move
+		// the conversation to another one.
+		return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply (" + v.Pattern + ")", Lang: v.Lang, Teen: v.Teen}
+	}
 	if crisis != "" && v.Kind == "" && !v.Past {
 		if len(toks) > 0 && len(toks) <= recentWords && !t.denies(toks, crisis) && t.anyPhrase(toks, t.afterCrisis, t.anchors.hits(toks)) {
 			return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply", Lang: v.Lang, Teen: v.Teen}

@@ -23,7 +23,10 @@ import (
 // messages as examples (we removed those from its file), so this check is
 // no longer independent. 4 with the 48 writers of session 6 ("i cant stop
 // thinking about him", "i cant tell my parents im gay" back at 0.25 and
-// 0.27, just over CrisisMin).
+// 0.27, just over CrisisMin). 6 with the 53 writers of later in session 6
+// (one of them wrote 500 very short messages, a quarter of whose short
+// crisis messages the model had missed) at CrisisMin 0.25 and ShortWords
+// 7; 3 at the values chosen then by leaving one writer out, 0.3 and 5.
 func TestShortOrdinaryNotCrisis(t *testing.T) {
 	tr := safety.New(knowledgetest.MustDefault(t).Triage)
 	var crisis []string
@@ -34,7 +37,7 @@ func TestShortOrdinaryNotCrisis(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d short ordinary messages got a crisis reply: %q", len(crisis), len(short), crisis)
-	if len(crisis) > 4 {
-		t.Errorf("%d short ordinary messages got a crisis reply, at most 4 allowed: %q", len(crisis), crisis)
+	if len(crisis) > 3 {
+		t.Errorf("%d short ordinary messages got a crisis reply, at most 3 allowed: %q", len(crisis), crisis)
 	}
 }
