@@ -201,21 +201,26 @@ const recentWords = 15
 func (t *Triage) ClassifyAfter(message, last, crisis string) Verdict {
 	toks := fold(message)
 	v := t.classify(toks)
-	if crisis != "" && v.Kind == knowledge.VerdictCrisis && v.Model > 0 && v.Category != crisis &&
-		len(toks) <= recentWords && t.anyPhrase(toks, t.afterCrisis, t.anchors.hits(toks)) {
-		// "should i go to the hospital" right after a self-harm reply: the
-		// model alone, unsure which crisis a short plea is, does not move
-		// the conversation to another one.
-		return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply (" + v.Pattern + ")", Lang: v.Lang, Teen: v.Teen}
-	}
-	if crisis != "" && v.Kind == "" && !v.Past {
-		if len(toks) > 0 && len(toks) <= recentWords && !t.denies(toks, crisis) && t.anyPhrase(toks, t.afterCrisis, t.anchors.hits(toks)) {
-			return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply", Lang: v.Lang, Teen: v.Teen}
+	if crisis != "" {
+		// A short message asking for help now ("should i go to the
+		// hospital"), read once for both cases below.
+		plea := func() bool {
+			return len(toks) > 0 && len(toks) <= recentWords && t.anyPhrase(toks, t.afterCrisis, t.anchors.hits(toks))
 		}
-		if v.Concern == "" {
-			v.Concern = crisis
+		switch {
+		case v.Kind == knowledge.VerdictCrisis && v.Model > 0 && v.Category != crisis && plea():
+			// The model alone, unsure which crisis a short plea is, does
+			// not move the conversation to another one.
+			return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply (" + v.Pattern + ")", Lang: v.Lang, Teen: v.Teen}
+		case v.Kind == "" && !v.Past:
+			if !t.denies(toks, crisis) && plea() {
+				return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply", Lang: v.Lang, Teen: v.Teen}
+			}
+			if v.Concern == "" {
+				v.Concern = crisis
+			}
+			return v
 		}
-		return v
 	}
 	if last == "" {
 		return v
@@ -277,10 +282,6 @@ func statesMinorAge(toks []token) bool {
 		if n, ok := number(tk.text); ok && n >= 5 && n <= 12 && i+1 < len(toks) && (toks[i+1].text == foldedKlasse || toks[i+1].text == "grade") {
 			return true
 		}
-		// "a junior in hs", "junior in high school"
-		if tk.text == "junior" && i+2 < len(toks) && toks[i+1].text == "in" && (toks[i+2].text == "hs" || toks[i+2].text == "high") {
-			return true
-		}
 		if schoolYears[tk.text] || schoolYear(toks, i) {
 			return true
 		}
@@ -323,8 +324,8 @@ func bareAge(toks []token, i int) bool {
 
 // schoolYear reports a school year only teenagers are in, named at toks[i]:
 // "secondaire 3", "je suis en seconde", "4º de la ESO", "9º ano", "1º de
-// bachillerato", "year 10", "yr 11", "in form 4", "junior high", "middle
-// schooler", "GCSEs", "my quinceañera".
+// bachillerato", "yr 11", "in form 4", "junior high", "a junior in hs",
+// "middle schooler", "GCSEs", "my quinceañera".
 func schoolYear(toks []token, i int) bool {
 	at := func(j int) string {
 		if j < 0 || j >= len(toks) {
@@ -354,8 +355,8 @@ func schoolYear(toks []token, i int) bool {
 		return num(i+1) >= 7 && num(i+1) <= 12
 	case "form":
 		return at(i-1) == "in" && num(i+1) >= 1 && num(i+1) <= 5
-	case "junior":
-		return at(i+1) == "high"
+	case "junior": // "junior high", "a junior in hs", "junior in high school"
+		return at(i+1) == "high" || at(i+1) == "in" && (at(i+2) == "hs" || at(i+2) == "high")
 	case foldedMiddle:
 		return at(i+1) == foldedSchooler || at(i+1) == foldedSchool && at(i-1) == "in" && at(i-2) != "was" && at(i-2) != "were"
 	case "gcses", "gcse":
