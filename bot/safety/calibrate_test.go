@@ -150,8 +150,8 @@ func calibrationOptions(t *testing.T) []textmodel.Options {
 
 // calibrationThresholds are the thresholds to try: CrisisMin from 0.2 to
 // 0.5 (or CONFIDANT_CALIBRATE_CRISIS), and every combination of the values
-// of CONFIDANT_CALIBRATE_OVERRULE, _PLAIN, _PAST, _PASTMODEL, _SHORTWORDS
-// and _ALSO (comma-separated; unset keeps the default).
+// of CONFIDANT_CALIBRATE_OVERRULE, _PLAIN, _PAST, _PASTMODEL, _SHORTWORDS,
+// _DECLINE and _ALSO (comma-separated; unset keeps the default).
 func calibrationThresholds() []safety.Thresholds {
 	out := []safety.Thresholds{safety.DefaultThresholds()}
 	vary := func(env string, values []float32, set func(*safety.Thresholds, float32)) {
