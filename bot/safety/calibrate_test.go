@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/confidant-bot/confidant/bot/safety"
@@ -41,6 +43,7 @@ func TestCalibrateSafety(t *testing.T) {
 			test  []safety.Example
 		}
 		var folds []fold
+		var trains [][]safety.Example
 		for _, held := range names {
 			var train []safety.Example
 			for _, n := range names {
@@ -48,7 +51,8 @@ func TestCalibrateSafety(t *testing.T) {
 					train = append(train, files[n]...)
 				}
 			}
-			folds = append(folds, fold{safety.TrainWith(append(train, ordinary...), opts), files[held]})
+			trains = append(trains, append(train, ordinary...))
+			folds = append(folds, fold{test: files[held]})
 		}
 		var all []safety.Example
 		for _, n := range names {
@@ -63,9 +67,21 @@ func TestCalibrateSafety(t *testing.T) {
 					train = append(train, e)
 				}
 			}
-			folds = append(folds, fold{safety.TrainWith(append(slices.Clone(all), train...), opts), test})
+			trains = append(trains, append(slices.Clone(all), train...))
+			folds = append(folds, fold{test: test})
 		}
-		fmt.Printf("options bits=%d epochs=%d rate=%g l2=%g\n", opts.HashBits, opts.Epochs, opts.Rate, opts.L2)
+		// The folds train in parallel, one per core.
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for i := range folds {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				folds[i].model = safety.TrainWith(trains[i], opts)
+			})
+		}
+		wg.Wait()
+		fmt.Printf("options bits=%d epochs=%d rate=%g l2=%g hidden=%d\n", opts.HashBits, opts.Epochs, opts.Rate, opts.L2, opts.Hidden)
 		for _, th := range calibrationThresholds() {
 			crisisMin := th.CrisisMin
 			var r safety.SafetyReport
@@ -145,7 +161,11 @@ func calibrationOptions(t *testing.T) []textmodel.Options {
 	vary("CONFIDANT_CALIBRATE_BITS", func(o *textmodel.Options, f float64) { o.HashBits = uint(f) })
 	vary("CONFIDANT_CALIBRATE_EPOCHS", func(o *textmodel.Options, f float64) { o.Epochs = int(f) })
 	vary("CONFIDANT_CALIBRATE_L2", func(o *textmodel.Options, f float64) { o.L2 = f })
-	return out
+	vary("CONFIDANT_CALIBRATE_HIDDEN", func(o *textmodel.Options, f float64) { o.Hidden = int(f) })
+	vary("CONFIDANT_CALIBRATE_RATE", func(o *textmodel.Options, f float64) { o.Rate = f })
+	vary("CONFIDANT_CALIBRATE_MIX", func(o *textmodel.Options, f float64) { o.Mix = f })
+	// A mix means nothing without a hidden layer.
+	return slices.DeleteFunc(out, func(o textmodel.Options) bool { return o.Hidden == 0 && o.Mix != 0 })
 }
 
 // calibrationThresholds are the thresholds to try: CrisisMin from 0.2 to

@@ -18,6 +18,13 @@ type Options struct {
 	Rate     float64 // initial learning rate, decaying by epoch
 	L2       float64 // weight decay per update
 	Seed     uint64  // shuffle order
+	// Hidden, when above 0, puts a hidden layer of this many units
+	// between the features and the classes (see hiddenLayer).
+	Hidden int
+	// Mix, with Hidden and between 0 and 1, also trains the plain linear
+	// model and predicts Mix of the hidden layer's probabilities plus
+	// 1-Mix of the linear model's.
+	Mix float64
 }
 
 // DefaultOptions suit a few thousand short messages.
@@ -29,6 +36,10 @@ type Model struct {
 	bits uint
 	w    []float32 // n weights per hashed feature
 	bias []float32
+	// hidden, when not nil, replaces w: see hiddenLayer.
+	hidden  *hiddenLayer
+	mix     float32
+	linBias []float32
 }
 
 // Vector is a message's hashed features, each worth Value.
@@ -100,6 +111,16 @@ type Example struct {
 
 // Train fits a model of the given number of classes.
 func Train(data []Example, classes int, o Options) *Model {
+	if o.Hidden > 0 {
+		m := &Model{n: classes, bits: o.HashBits, hidden: trainHidden(data, classes, o), mix: 1}
+		if o.Mix > 0 && o.Mix < 1 {
+			lin := o
+			lin.Hidden = 0
+			l := Train(data, classes, lin)
+			m.w, m.bias, m.mix = l.w, l.bias, float32(o.Mix)
+		}
+		return m
+	}
 	m := &Model{n: classes, bits: o.HashBits, w: make([]float32, classes<<o.HashBits), bias: make([]float32, classes)}
 	data = append([]Example(nil), data...)
 	rng := rand.New(rand.NewPCG(o.Seed, 2))
@@ -139,6 +160,17 @@ func (m *Model) Predict(v Vector) []float32 {
 	if len(v.Features) == 0 {
 		for c := range p {
 			p[c] = 1 / float32(m.n)
+		}
+		return p
+	}
+	if m.hidden != nil {
+		m.hidden.forward(v, make([]float32, m.hidden.h), p)
+		if m.w != nil {
+			q := make([]float32, m.n)
+			m.scores(v, q)
+			for c := range p {
+				p[c] = m.mix*p[c] + (1-m.mix)*q[c]
+			}
 		}
 		return p
 	}

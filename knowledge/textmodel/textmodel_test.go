@@ -68,3 +68,66 @@ func TestEncodeDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestHiddenLayer: a model with a hidden layer, alone or mixed with the
+// linear one, learns classes that only a pair of words tells apart
+// (which no sum of single words can), and its encoding predicts exactly
+// as the model trained; damaged input is an error.
+func TestHiddenLayer(t *testing.T) {
+	// Class 1 when "a" and "b" come together or neither does: XOR of two
+	// words, beside filler words.
+	var data []textmodel.Example
+	for i := range 40 {
+		filler := []string{"x", "y", "z", "w"}[i%4]
+		for _, c := range []struct {
+			text  string
+			class int
+		}{{"a b " + filler, 1}, {filler, 1}, {"a " + filler, 0}, {"b " + filler, 0}} {
+			data = append(data, textmodel.Example{Vector: textmodel.Vector{Features: featuresOf(c.text), Value: 1}, Class: c.class})
+		}
+	}
+	o := textmodel.DefaultOptions()
+	o.HashBits, o.Hidden, o.Epochs, o.Rate = 12, 16, 300, 0.5
+	for _, mix := range []float64{0, 0.5} {
+		o.Mix = mix
+		m := textmodel.Train(data, 2, o)
+		if mix == 0 {
+			for text, want := range map[string]int{"a b x": 1, "x": 1, "a y": 0, "b z": 0} {
+				p := m.Predict(textmodel.Vector{Features: featuresOf(text), Value: 1})
+				if got := map[bool]int{true: 0, false: 1}[p[0] > p[1]]; got != want {
+					t.Errorf("hidden layer: Predict(%q) = %v, want class %d", text, p, want)
+				}
+			}
+		}
+		var buf bytes.Buffer
+		if err := m.Encode(&buf); err != nil {
+			t.Fatal(err)
+		}
+		enc := buf.Bytes()
+		got, err := textmodel.Decode(bytes.NewReader(enc))
+		if err != nil {
+			t.Fatalf("mix %g: %v", mix, err)
+		}
+		for _, s := range []string{"a b x", "a", "b w", "nothing"} {
+			v := textmodel.Vector{Features: featuresOf(s), Value: 1}
+			if a, b := m.Predict(v), got.Predict(v); !slices.Equal(a, b) {
+				t.Errorf("mix %g, %q: decoded model predicts %v, want %v", mix, s, b, a)
+			}
+		}
+		for _, bad := range [][]byte{enc[:len(enc)/2], enc[:len(enc)-1], append(slices.Clone(enc), 7)} {
+			if _, err := textmodel.Decode(bytes.NewReader(bad)); err == nil {
+				t.Errorf("mix %g: Decode of %d damaged bytes: no error", mix, len(bad))
+			}
+		}
+	}
+}
+
+// featuresOf is one hashed feature per word, no n-grams: a pair of words
+// can then only be weighed together by a hidden layer.
+func featuresOf(s string) []uint32 {
+	var out []uint32
+	for _, w := range strings.Fields(s) {
+		out = append(out, uint32(w[0])%4096)
+	}
+	return out
+}
