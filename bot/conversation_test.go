@@ -67,6 +67,7 @@ func TestSmallTalk(t *testing.T) {
 		{"help", "help"}, {"what can you do?", "help"}, {"who are you", "who"},
 		{"are you a bot?", "bot"}, {"Are you a real person", "bot"}, {"is this private", "privacy"},
 		{"im 14 can i ask stuff here", "can-ask"}, {"bye", "bye"},
+		{"what r u", "who"}, {"what can u do", "help"}, {"who r u btw", "who"},
 	} {
 		rep := r.Respond(context.Background(), tc.say)
 		if rep.Kind != knowledge.KindSmallTalk || rep.Category != tc.intent {

@@ -11,11 +11,22 @@ import (
 )
 
 // talkWords lowercases s and keeps only its words (letters, digits and
-// apostrophes dropped inside words: "what's" is "whats").
+// apostrophes dropped inside words: "what's" is "whats"), with the chat
+// spellings of talkSpelling written out.
 func talkWords(s string) []string {
 	s = strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s, "'", ""), "’", ""))
-	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i, w := range words {
+		if full, ok := talkSpelling[w]; ok {
+			words[i] = full
+		}
+	}
+	return words
 }
+
+// talkSpelling: chat spellings of the words small talk is made of ("what
+// can u do", "who r u").
+var talkSpelling = map[string]string{"u": "you", "ya": "you", "r": "are", "ur": "your", "wat": "what", "wut": "what", "wht": "what", "cn": "can"}
 
 // smallTalk finds the intent of a message that is only small talk. rest is
 // what remains after a leading greeting ("hi, why does it hurt" -> "why
