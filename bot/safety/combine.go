@@ -99,12 +99,7 @@ type Thresholds struct {
 // ShortWords 5: crisis 0.923, benign 0.939, ordinary 0.977, short-ordinary
 // check 3 of 63; at 0.25 and 7 (the values before): 0.924 / 0.932 / 0.975,
 // 6 of 63; 0.25 and 5: 0.928 / 0.930 / 0.974, 7; 0.3 and 7: 0.919 / 0.941 /
-// 0.978, 3. Session 7, 58 writers (four more writing only ordinary
-// messages): at 0.3, 0.920 / 0.948 / 0.980, 1 of 63 (0.25: 0.926 / 0.940 /
-// 0.976, 4; 0.4: 0.908 / 0.959 / 0.984); a model with a hidden layer of 32
-// (Options.Hidden, CONFIDANT_CALIBRATE_HIDDEN=32) lay on the same curve
-// (0.917 / 0.952 at 0.2, 0.911 / 0.959 at 0.3), and so did the two mixed
-// half and half (0.920 / 0.950 at 0.25): no gain worth a model twice the size.
+// 0.978, 3.
 func DefaultThresholds() Thresholds {
 	return Thresholds{CrisisMin: 0.3, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
 }
