@@ -39,11 +39,10 @@ func TestCalibrateSafety(t *testing.T) {
 	short := shortOrdinary(t)
 	for _, opts := range calibrationOptions(t) {
 		type fold struct {
-			model *safety.Model
-			test  []safety.Example
+			model       *safety.Model
+			train, test []safety.Example
 		}
 		var folds []fold
-		var trains [][]safety.Example
 		for _, held := range names {
 			var train []safety.Example
 			for _, n := range names {
@@ -51,8 +50,7 @@ func TestCalibrateSafety(t *testing.T) {
 					train = append(train, files[n]...)
 				}
 			}
-			trains = append(trains, append(train, ordinary...))
-			folds = append(folds, fold{test: files[held]})
+			folds = append(folds, fold{train: append(train, ordinary...), test: files[held]})
 		}
 		var all []safety.Example
 		for _, n := range names {
@@ -67,8 +65,7 @@ func TestCalibrateSafety(t *testing.T) {
 					train = append(train, e)
 				}
 			}
-			trains = append(trains, append(slices.Clone(all), train...))
-			folds = append(folds, fold{test: test})
+			folds = append(folds, fold{train: append(slices.Clone(all), train...), test: test})
 		}
 		// The folds train in parallel, one per core.
 		var wg sync.WaitGroup
@@ -77,7 +74,7 @@ func TestCalibrateSafety(t *testing.T) {
 			wg.Go(func() {
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				folds[i].model = safety.TrainWith(trains[i], opts)
+				folds[i].model = safety.TrainWith(folds[i].train, opts)
 			})
 		}
 		wg.Wait()

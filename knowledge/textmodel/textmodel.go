@@ -34,12 +34,12 @@ func DefaultOptions() Options { return Options{HashBits: 18, Epochs: 30, Rate: 0
 type Model struct {
 	n    int // classes
 	bits uint
-	w    []float32 // n weights per hashed feature
+	w    []float32 // n weights per hashed feature; nil for a hidden layer alone
 	bias []float32
-	// hidden, when not nil, replaces w: see hiddenLayer.
-	hidden  *hiddenLayer
-	mix     float32
-	linBias []float32
+	// hidden, when not nil, is a hidden layer (see hiddenLayer) whose
+	// probabilities count mix against the linear model's, if w is set.
+	hidden *hiddenLayer
+	mix    float32
 }
 
 // Vector is a message's hashed features, each worth Value.

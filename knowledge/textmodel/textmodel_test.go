@@ -45,15 +45,7 @@ func TestEncodeDecode(t *testing.T) {
 	o := textmodel.DefaultOptions()
 	o.HashBits = 12
 	m := textmodel.Train(data, 3, o)
-	var buf bytes.Buffer
-	if err := m.Encode(&buf); err != nil {
-		t.Fatal(err)
-	}
-	enc := buf.Bytes()
-	got, err := textmodel.Decode(bytes.NewReader(enc))
-	if err != nil {
-		t.Fatal(err)
-	}
+	enc, got := roundTrip(t, m)
 	for _, s := range []string{"cat", "dog sat", "a bird", "nothing known"} {
 		if a, b := m.Predict(vec(s)), got.Predict(vec(s)); !slices.Equal(a, b) {
 			t.Errorf("%q: decoded model predicts %v, want %v", s, b, a)
@@ -99,15 +91,7 @@ func TestHiddenLayer(t *testing.T) {
 				}
 			}
 		}
-		var buf bytes.Buffer
-		if err := m.Encode(&buf); err != nil {
-			t.Fatal(err)
-		}
-		enc := buf.Bytes()
-		got, err := textmodel.Decode(bytes.NewReader(enc))
-		if err != nil {
-			t.Fatalf("mix %g: %v", mix, err)
-		}
+		enc, got := roundTrip(t, m)
 		for _, s := range []string{"a b x", "a", "b w", "nothing"} {
 			v := textmodel.Vector{Features: featuresOf(s), Value: 1}
 			if a, b := m.Predict(v), got.Predict(v); !slices.Equal(a, b) {
@@ -130,4 +114,18 @@ func featuresOf(s string) []uint32 {
 		out = append(out, uint32(w[0])%4096)
 	}
 	return out
+}
+
+// roundTrip encodes m and decodes it back.
+func roundTrip(t *testing.T, m *textmodel.Model) ([]byte, *textmodel.Model) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := m.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := textmodel.Decode(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), got
 }
