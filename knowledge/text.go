@@ -50,6 +50,10 @@ func Clean(s string) (clean string, tooLong bool) {
 		s = s[:MaxInputBytes]
 		tooLong = true
 	}
+	if plainASCII(s) {
+		// Nothing to remove, replace or normalise (most messages).
+		return s, tooLong || len(s) > MaxQuestionRunes
+	}
 	s = strings.ToValidUTF8(s, " ")
 	s = norm.NFKC.String(s)
 	var b strings.Builder
@@ -57,6 +61,12 @@ func Clean(s string) (clean string, tooLong bool) {
 	space := true
 	for _, r := range s {
 		switch {
+		case r > ' ' && r < 0x7f:
+			// printable ASCII, most of every message: kept as it is
+		case r < utf8.RuneSelf && (r == ' ' || r >= '\t' && r <= '\r'):
+			r = ' '
+		case r < utf8.RuneSelf:
+			continue // an ASCII control character
 		case r == utf8.RuneError:
 			r = ' '
 		case unicode.IsSpace(r):
@@ -79,4 +89,18 @@ func Clean(s string) (clean string, tooLong bool) {
 		tooLong = true
 	}
 	return clean, tooLong
+}
+
+// plainASCII reports printable ASCII with single spaces between words and
+// none around them: text that Clean returns as it is.
+func plainASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c >= 0x7f || c == ' ' && s[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
 }

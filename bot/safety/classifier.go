@@ -78,11 +78,17 @@ func vectorize(message string, bits uint) textmodel.Vector {
 
 // vectorizeFolded is vectorize of a message already folded.
 func vectorizeFolded(toks []token, bits uint) textmodel.Vector {
+	words := wordsOf(toks)
+	return textmodel.VectorizeWith(words, concepts(words), bits)
+}
+
+// wordsOf is the text of each token.
+func wordsOf(toks []token) []string {
 	words := make([]string, len(toks))
 	for i, t := range toks {
 		words[i] = t.text
 	}
-	return textmodel.VectorizeWith(words, concepts(words), bits)
+	return words
 }
 
 // TrainOptions are the options the triage's model is trained with.
@@ -100,6 +106,9 @@ func TrainWith(examples []Example, opts textmodel.Options) *Model {
 	return &Model{m: textmodel.Train(data, numClasses, opts), bits: opts.HashBits}
 }
 
+// scratches keep the room for vectorizing between messages.
+var scratches = sync.Pool{New: func() any { return new(textmodel.Scratch) }}
+
 // Probabilities are the model's class probabilities for one message.
 type Probabilities [numClasses]float32
 
@@ -109,8 +118,17 @@ func (m *Model) Predict(message string) Probabilities { return m.predictFolded(f
 // predictFolded is Predict of a message already folded (the triage folds
 // once for the patterns and the model).
 func (m *Model) predictFolded(toks []token) Probabilities {
+	words := wordsOf(toks)
+	return m.predictWords(words, concepts(words))
+}
+
+// predictWords is Predict of a message's folded words and their concepts
+// (the triage finds the concepts once for the model and its own checks).
+func (m *Model) predictWords(words, concepts []string) Probabilities {
 	var p Probabilities
-	v := vectorizeFolded(toks, m.bits)
+	scratch := scratches.Get().(*textmodel.Scratch)
+	defer scratches.Put(scratch)
+	v := scratch.VectorizeWith(words, concepts, m.bits)
 	if len(v.Features) == 0 {
 		p[classOther] = 1
 		return p

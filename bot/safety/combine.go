@@ -111,24 +111,34 @@ func (t *Triage) Classify(message string) Verdict { return t.classify(fold(messa
 // and the model read the same folding).
 func (t *Triage) classify(toks []token) Verdict {
 	var v Verdict
+	// Read once, for the patterns, the model and the checks between them.
+	hits := t.anchors.hits(toks)
+	words := wordsOf(toks)
+	var found []string
+	predict := func() Probabilities {
+		if found == nil {
+			found = concepts(words)
+		}
+		return t.model.predictWords(words, found)
+	}
 	if t.Mode != ModelOnly {
-		v = t.patterns(toks)
+		v = t.patternsHits(toks, hits)
 	}
 	v.Lang = language(toks)
 	v.Teen = statesMinorAge(toks)
 	if v.Past && t.Mode != PatternsOnly && t.model != nil && t.Thresholds.PastMarkerMin > 0 {
 		// A crisis pattern beside a past marker ("he says its fine because
 		// we used to date"): the past only if the model finds it likely.
-		if p := t.model.predictFolded(toks); p[classPast] < t.Thresholds.PastMarkerMin && p.Crisis() >= t.Thresholds.CrisisMin {
+		if p := predict(); p[classPast] < t.Thresholds.PastMarkerMin && p.Crisis() >= t.Thresholds.CrisisMin {
 			return Verdict{Kind: knowledge.VerdictCrisis, Category: v.Category, Pattern: v.Pattern + fmt.Sprintf(" (model: past %.2f)", p[classPast]), Lang: v.Lang, Teen: v.Teen, Also: p.also(v.Category, t.Thresholds.AlsoMin)}
 		}
 	}
 	if v.Past || t.Mode == PatternsOnly || t.model == nil || len(toks) == 0 {
 		return v
 	}
-	p := t.model.predictFolded(toks)
+	p := predict()
 	th := t.Thresholds
-	if v.Kind == knowledge.VerdictCrisis && th.PastModelMin > 0 && p[classPast] >= th.PastModelMin && t.anyPhrase(toks, t.past, t.anchors.hits(toks)) {
+	if v.Kind == knowledge.VerdictCrisis && th.PastModelMin > 0 && p[classPast] >= th.PastModelMin && t.anyPhrase(toks, t.past, hits) {
 		if redirect := t.rules.Past.Redirect[v.Category]; redirect != "" {
 			return Verdict{Category: v.Category, Past: true, Redirect: redirect, Pattern: v.Pattern + fmt.Sprintf(" (model: past %.2f)", p[classPast]), Lang: v.Lang, Teen: v.Teen}
 		}
@@ -145,16 +155,16 @@ func (t *Triage) classify(toks []token) Verdict {
 		class, prob = p.topCrisis(), crisis
 	}
 	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= th.CrisisMin &&
-		!t.denies(toks, crisisCategory[class]) &&
-		(mentionsRisk(toks) || len(toks) >= th.ShortWords && prob >= th.PlainMin) &&
+		!t.deniesHits(toks, hits, crisisCategory[class]) &&
+		(namesRisk(found) || len(toks) >= th.ShortWords && prob >= th.PlainMin) &&
 		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule ||
 			// "whats the point. been looking up how many tylenol it takes":
 			// a dose question that names a risk is no medical question.
-			v.Category == "medical-advice" && mentionsRisk(toks))
+			v.Category == "medical-advice" && namesRisk(found))
 	switch {
 	case modelCrisis:
 		cat := crisisCategory[class]
-		if t.isPast(toks) && p[classPast] >= th.PastMarkerMin {
+		if t.isPastHits(toks, hits) && p[classPast] >= th.PastMarkerMin {
 			if redirect, ok := t.rules.Past.Redirect[cat]; ok {
 				return Verdict{Category: cat, Past: true, Redirect: redirect, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
 			}
@@ -172,7 +182,7 @@ func (t *Triage) classify(toks []token) Verdict {
 		// A teenager's ordinary question is not a sign of risk to a minor:
 		// the teen notice already names Childhelp.
 		teenOnly := v.Teen && class == classMinor
-		if concern >= th.ConcernMin && class != classPast && class != classOther && !teenOnly && !t.denies(toks, crisisCategory[class]) {
+		if concern >= th.ConcernMin && class != classPast && class != classOther && !teenOnly && !t.deniesHits(toks, hits, crisisCategory[class]) {
 			v.Concern = crisisCategory[class]
 		}
 	}
@@ -436,12 +446,16 @@ var stopwords = map[string][]string{
 	"en": {"the", "a", "i", "im", "and", "to", "of", "my", "is", "it", "in", "that", "me", "with", "for", "what", "do", "you", "he", "she", "we", "this", "can", "not", "dont", "want", "have", "how", "be", "am", "are", "was", "just", "so", "like", "about", "when", "if"},
 }
 
-var stopwordSets = func() map[string]map[string]bool {
-	out := map[string]map[string]bool{}
-	for lang, words := range stopwords {
-		out[lang] = map[string]bool{}
-		for _, w := range words {
-			out[lang][foldWord(w)] = true
+// languageOrder is the order language counts in; English first.
+var languageOrder = [...]string{"en", "es", "pt", "fr", "de"}
+
+// stopwordLangs maps a folded stopword to the languages (bits in the order
+// of languageOrder) it is frequent in: one look-up per word.
+var stopwordLangs = func() map[string]uint8 {
+	out := map[string]uint8{}
+	for i, lang := range languageOrder {
+		for _, w := range stopwords[lang] {
+			out[foldWord(w)] |= 1 << i
 		}
 	}
 	return out
@@ -450,23 +464,21 @@ var stopwordSets = func() map[string]map[string]bool {
 // language guesses the language of a message from its frequent words; ""
 // means English (or too short to tell).
 func language(toks []token) string {
-	best, bestN, en := "", 0, 0
-	for _, lang := range []string{"en", "es", "pt", "fr", "de"} {
-		n := 0
-		for _, tk := range toks {
-			if stopwordSets[lang][tk.text] {
-				n++
+	var n [len(languageOrder)]int
+	for _, tk := range toks {
+		if bits := stopwordLangs[tk.text]; bits != 0 {
+			for i := range n {
+				n[i] += int(bits >> i & 1)
 			}
 		}
-		if lang == "en" {
-			en = n
-			continue
-		}
-		if n > bestN {
-			best, bestN = lang, n
+	}
+	best, bestN := "", 0
+	for i, lang := range languageOrder[1:] {
+		if n[i+1] > bestN {
+			best, bestN = lang, n[i+1]
 		}
 	}
-	if bestN >= 2 && bestN > en {
+	if bestN >= 2 && bestN > n[0] {
 		return best
 	}
 	return ""

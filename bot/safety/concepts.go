@@ -17,8 +17,20 @@ var conceptsTxt string
 // by spaces, to the concepts it names.
 const maxPhrase = 5
 
-var conceptTable = sync.OnceValue(func() map[string][]string {
+var conceptTable = sync.OnceValue(func() map[string][]string { return loadConcepts().table })
+
+// conceptIndex is the table of concepts and, to stop early, every word
+// sequence that begins a longer phrase of the table.
+type conceptIndex struct {
+	table  map[string][]string
+	begins map[string]bool
+}
+
+var conceptData = sync.OnceValue(loadConcepts)
+
+func loadConcepts() conceptIndex {
 	out := map[string][]string{}
+	begins := map[string]bool{}
 	for line := range strings.Lines(conceptsTxt) {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -40,35 +52,43 @@ var conceptTable = sync.OnceValue(func() map[string][]string {
 			if !slices.Contains(out[key], name) {
 				out[key] = append(out[key], name)
 			}
+			for n := 1; n < len(words); n++ {
+				begins[strings.Join(words[:n], " ")] = true
+			}
 		}
 	}
-	return out
-})
+	return conceptIndex{table: out, begins: begins}
+}
 
 // concepts names, once each, the concepts that the folded words mention,
 // and each pair of concepts mentioned one after the other ("recent" then
 // "non-consent").
 func concepts(words []string) []string {
-	table := conceptTable()
+	x := conceptData()
 	var found []string
-	seen := map[string]bool{}
 	var last string
 	note := func(cs []string) {
 		for _, c := range cs {
-			if last != "" && last != c && !seen[last+">"+c] {
-				seen[last+">"+c] = true
-				found = append(found, last+">"+c)
+			if last != "" && last != c {
+				if pair := last + ">" + c; !slices.Contains(found, pair) {
+					found = append(found, pair)
+				}
 			}
-			if !seen[c] {
-				seen[c] = true
+			if !slices.Contains(found, c) {
 				found = append(found, c)
 			}
 			last = c
 		}
 	}
+	var key []byte
 	for i := range words {
-		for n := 1; n <= maxPhrase && i+n <= len(words); n++ {
-			note(table[strings.Join(words[i:i+n], " ")])
+		key = append(key[:0], words[i]...)
+		for n := 1; ; n++ {
+			note(x.table[string(key)]) // string(key) in a map index does not allocate
+			if n == maxPhrase || i+n == len(words) || !x.begins[string(key)] {
+				break
+			}
+			key = append(append(key, ' '), words[i+n]...)
 		}
 	}
 	return found
@@ -82,15 +102,9 @@ var riskConcepts = map[string]bool{
 }
 
 // mentionsRisk reports whether the folded message names a risk concept.
-func mentionsRisk(toks []token) bool {
-	words := make([]string, len(toks))
-	for i, tk := range toks {
-		words[i] = tk.text
-	}
-	for _, c := range concepts(words) {
-		if riskConcepts[c] {
-			return true
-		}
-	}
-	return false
+func mentionsRisk(toks []token) bool { return namesRisk(concepts(wordsOf(toks))) }
+
+// namesRisk reports whether a risk concept is among found.
+func namesRisk(found []string) bool {
+	return slices.ContainsFunc(found, func(c string) bool { return riskConcepts[c] })
 }

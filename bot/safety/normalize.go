@@ -1,7 +1,6 @@
 package safety
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,8 +44,7 @@ var ageSuffixes = map[string]bool{"yo": true, "y": true, "yr": true, "yrs": true
 func fold(s string) []token {
 	s, _ = knowledge.Clean(s)
 	s = strings.ToLower(s)
-	ascii := isASCII(s)
-	if !ascii {
+	if !isASCII(s) {
 		// Look-alikes and accents exist only outside ASCII.
 		s = strings.Map(func(r rune) rune {
 			if c, ok := confusables[r]; ok {
@@ -58,42 +56,59 @@ func fold(s string) []token {
 	}
 
 	// Split into raw words: letters, digits and leet symbols; joiners
-	// inside a word are dropped; anything else separates.
+	// inside a word are dropped; anything else separates. A word is a piece
+	// of s (no copy) until a joiner is dropped from it.
 	words := make([]string, 0, len(s)/4+1)
-	var cur []rune
+	start, end := -1, 0 // the word so far is s[start:end], unless dropped
+	var cur []byte      // the word so far, once a joiner is dropped
+	dropped := false
 	flush := func() {
-		if len(cur) > 0 {
+		switch {
+		case start < 0:
+		case dropped:
 			words = append(words, string(cur))
-			cur = cur[:0]
+		default:
+			words = append(words, s[start:end])
 		}
+		start, dropped = -1, false
 	}
-	var rs []rune
-	if ascii {
-		rs = make([]rune, len(s))
-		for i := 0; i < len(s); i++ {
-			rs[i] = rune(s[i])
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		next := rune(-1)
+		if i+size < len(s) {
+			next, _ = utf8.DecodeRuneInString(s[i+size:])
 		}
-	} else {
-		rs = []rune(s)
-	}
-	cur = make([]rune, 0, 32)
-	for i, r := range rs {
+		keep := false
 		switch {
 		case isLetter(r) || isDigit(r):
-			cur = append(cur, r)
-		case (r == '@' || r == '$' || r == '!' || r == '|') && len(cur) > 0 && i+1 < len(rs) && isLetter(rs[i+1]):
-			cur = append(cur, r)
+			keep = true
+		case (r == '@' || r == '$' || r == '!' || r == '|') && start >= 0 && isLetter(next):
+			keep = true
 		case r == '@' || r == '$':
-			if i+1 < len(rs) && isLetter(rs[i+1]) {
-				cur = append(cur, r)
+			if isLetter(next) {
+				keep = true
 			} else {
 				flush()
 			}
-		case isJoiner(r) && len(cur) > 0 && i+1 < len(rs) && (isLetter(rs[i+1]) || isDigit(rs[i+1])):
+		case isJoiner(r) && start >= 0 && (isLetter(next) || isDigit(next)):
 			// joiner inside a word: drop it
+			if !dropped {
+				cur = append(cur[:0], s[start:end]...)
+				dropped = true
+			}
 		default:
 			flush()
 		}
+		if keep {
+			if start < 0 {
+				start = i
+			}
+			if dropped {
+				cur = append(cur, s[i:i+size]...)
+			}
+			end = i + size
+		}
+		i += size
 	}
 	flush()
 
@@ -278,6 +293,12 @@ func number(t string) (int, bool) {
 	if t == "" || len(t) > 3 {
 		return 0, false
 	}
-	n, err := strconv.Atoi(t)
-	return n, err == nil
+	n := 0
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			return 0, false // not strconv.Atoi: its error costs an allocation for every word
+		}
+		n = n*10 + int(t[i]-'0')
+	}
+	return n, true
 }

@@ -189,11 +189,13 @@ func compileWords(s string, lists map[string][][]element) []element {
 }
 
 // patterns is the verdict of the patterns alone.
-func (t *Triage) patterns(toks []token) Verdict {
+func (t *Triage) patterns(toks []token) Verdict { return t.patternsHits(toks, t.anchors.hits(toks)) }
+
+// patternsHits is patterns with the anchor hits of toks already found.
+func (t *Triage) patternsHits(toks []token, hits []partID) Verdict {
 	if len(toks) == 0 {
 		return Verdict{}
 	}
-	hits := t.anchors.hits(toks)
 	neutral := make([]bool, len(toks))
 	for p := range t.candidates(t.safe, hits) {
 		for i := range toks {
@@ -487,12 +489,16 @@ var durationUnit = map[string]bool{"year": true, "years": true, "yr": true, "yrs
 // negation ("I'm not suicidal, I just…"): the writer says it is not so, and
 // the model's guess alone does not overrule them.
 func (t *Triage) denies(toks []token, cat string) bool {
+	return t.deniesHits(toks, t.anchors.hits(toks), cat)
+}
+
+// deniesHits is denies with the anchor hits of toks already found.
+func (t *Triage) deniesHits(toks []token, hits []partID, cat string) bool {
 	li := listOf(t.crisis, cat)
 	if li < 0 {
 		return false
 	}
 	l := &t.lists[li]
-	hits := t.anchors.hits(toks)
 	i, _ := slices.BinarySearch(hits, l.lo)
 	for ; i < len(hits) && hits[i] < l.hi; i++ {
 		ref := t.parts[hits[i]]

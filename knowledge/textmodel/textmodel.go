@@ -58,17 +58,33 @@ func Vectorize(words []string, bits uint) Vector { return VectorizeWith(words, n
 // The features come sorted, each once. It hashes in place (FNV-1a of the
 // kind's prefix and the text, as if joined) instead of building strings.
 func VectorizeWith(words, extra []string, bits uint) Vector {
-	out := make([]uint32, 0, 24*len(words)+len(extra)+1)
+	return new(Scratch).VectorizeWith(words, extra, bits)
+}
+
+// Scratch is room for vectorizing, reused from one message to the next so
+// that a long message does not allocate its features afresh each time. It
+// is for one goroutine at a time.
+type Scratch struct {
+	features, tmp []uint32
+	padded        []byte
+	runes         []int
+}
+
+// VectorizeWith is the package's VectorizeWith into s: the Vector it
+// returns is valid until s is used again.
+func (s *Scratch) VectorizeWith(words, extra []string, bits uint) Vector {
+	out := slices.Grow(s.features[:0], 24*len(words)+len(extra)+1)
 	mask := uint32(1)<<bits - 1
 	prev := "^"
-	var runes []int // byte offsets of the runes of " "+w+" "
+	runes := s.runes[:0] // byte offsets of the runes of " "+w+" "
+	padded := s.padded[:0]
 	for _, w := range words {
 		out = append(out, hashOf(hashOf(offset32, "w:"), w)&mask)
 		out = append(out, hashOf(hashOf(hashOf(hashOf(offset32, "b:"), prev), " "), w)&mask)
 		prev = w
-		padded := " " + w + " "
+		padded = append(append(append(padded[:0], ' '), w...), ' ')
 		runes = runes[:0]
-		for i := range padded {
+		for i := range string(padded) {
 			runes = append(runes, i)
 		}
 		runes = append(runes, len(padded))
@@ -83,9 +99,45 @@ func VectorizeWith(words, extra []string, bits uint) Vector {
 	for _, x := range extra {
 		out = append(out, hashOf(hashOf(offset32, "x:"), x)&mask)
 	}
-	slices.Sort(out)
-	out = slices.Compact(out)
+	s.features, s.runes, s.padded = out, runes, padded
+	out = s.sortUnique(out, bits)
 	return Vector{Features: out, Value: float32(1 / math.Sqrt(float64(len(out))))}
+}
+
+// sortUnique sorts hashed features below 1<<bits and drops repeats. A long
+// message has thousands of them: those are sorted by a radix sort of two
+// passes (in linear time, the same order as slices.Sort) instead.
+func (s *Scratch) sortUnique(xs []uint32, bits uint) []uint32 {
+	if len(xs) < 256 || bits > 20 {
+		slices.Sort(xs)
+		return slices.Compact(xs)
+	}
+	lo := (bits + 1) / 2
+	if cap(s.tmp) < len(xs) {
+		s.tmp = make([]uint32, len(xs))
+	}
+	tmp := s.tmp[:len(xs)]
+	radixPass(xs, tmp, 0, lo)
+	radixPass(tmp, xs, lo, bits-lo)
+	return slices.Compact(xs)
+}
+
+// radixPass copies src into dst stably ordered by the width bits of each
+// value from bit shift up.
+func radixPass(src, dst []uint32, shift, width uint) {
+	var count [1<<10 + 1]int
+	mask := uint32(1)<<width - 1
+	for _, x := range src {
+		count[(x>>shift&mask)+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	for _, x := range src {
+		d := x >> shift & mask
+		dst[count[d]] = x
+		count[d]++
+	}
 }
 
 // offset32 and prime32 are FNV-1a's 32-bit constants.
@@ -95,7 +147,7 @@ const (
 )
 
 // hashOf continues FNV-1a hash h over the bytes of s.
-func hashOf(h uint32, s string) uint32 {
+func hashOf[T string | []byte](h uint32, s T) uint32 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint32(s[i])
 		h *= prime32
