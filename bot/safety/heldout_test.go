@@ -45,6 +45,23 @@ func TestSafetyHeldOut2(t *testing.T) {
 	})
 }
 
+// TestSafetyHeldOut3 measures the triage on
+// testdata/safety/heldout-2026-12-02.tsv: 285 messages (200 English, 25
+// each in Spanish, Portuguese, French and German) by one more writer, a
+// former emergency-department social worker, who saw only the label
+// definitions; 15 of 300 rows close to a message we hold (three-word
+// shingles, Jaccard above 0.4) were dropped unread. Never trained or tuned
+// on. Measured once on 2026-12-02 (54 writers' model, as at the end of
+// session 6): crisis 0.943 right category (0.971 any crisis reply),
+// self-harm 0.962, assault 0.929, abuse 0.911, minor 0.971, benign kept
+// out 1.000 (47 of 47), concern and past and teen all kept out of crisis.
+// The floors sit just under.
+func TestSafetyHeldOut3(t *testing.T) {
+	heldOutFloors(t, "../../testdata/safety/heldout-2026-12-02.tsv", map[string]float64{
+		"crisis/self-harm": 0.95, "crisis/sexual-assault": 0.92, "crisis/abuse": 0.90, "crisis/minor": 0.96, "benign": 0.97,
+	})
+}
+
 // heldOutFloors prints the figures of the patterns alone, the model alone
 // and both on the labelled set at path, and fails where the combined
 // triage is below a floor.
