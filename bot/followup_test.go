@@ -27,9 +27,10 @@ func TestFollowUpSet(t *testing.T) {
 
 // floorFollowUps is just under the follow-up figure measured once after
 // the follow-up rules were tuned on both development sets (0.782, 86 of
-// 110; 0.773 after the first set alone, 0.718 before). The set has no
+// 110; 0.773 after the first set alone, 0.718 before); 0.791 (87) after
+// session 8's phrasings. The set has no
 // "none" or crisis rows, so the stricter scoring here costs nothing.
-const floorFollowUps = 0.77
+const floorFollowUps = 0.78
 
 // TestFollowUpSet2 measures follow-ups on
 // testdata/followups-2026-12-02.tsv: 259 two-message conversations by two
@@ -37,12 +38,13 @@ const floorFollowUps = 0.77
 // the topic list; a third of the second writer's switch to another topic
 // entirely. 52 of 311 pairs whose first message (or a follow-up of six
 // words or more) came close to one we hold were dropped unread. Measured
-// once as it came, on 2026-12-02 at 43d4789: 0.633 (164 of 259). Its
+// once as it came, on 2026-12-02 at 43d4789: 0.633 (164 of 259); 0.780
+// (202) after session 8's phrasings, with no change to the follow-up rules. Its
 // misses were printed once while measuring, so it is no longer unseen:
 // it may not be tuned on, and the next follow-up work needs a new set.
 // go test -v -run FollowUpSet2 ./bot
 func TestFollowUpSet2(t *testing.T) {
-	followUpFloor(t, "../testdata/followups-2026-12-02.tsv", "follow-ups right (2026-12-02)", 0.62)
+	followUpFloor(t, "../testdata/followups-2026-12-02.tsv", "follow-ups right (2026-12-02)", 0.77)
 }
 
 // TestFollowUpDevSet measures follow-ups on testdata/followups-dev.tsv, the
@@ -69,7 +71,7 @@ func TestFollowUpDevSet2(t *testing.T) {
 
 // floorFollowUpsDev2 is just under the figure after tuning on both sets
 // (0.755, 151 of 200; 0.785 on 2026-12-01 with more related.yaml topics).
-const floorFollowUpsDev2 = 0.77
+const floorFollowUpsDev2 = 0.82
 
 // TestFollowUpDevSet3: testdata/followups-dev3.tsv, a third development set
 // by another writer (200 conversations over every entry, 20 of them with
@@ -79,7 +81,7 @@ const floorFollowUpsDev2 = 0.77
 // safety model).
 // go test -v -run FollowUpDevSet3 ./bot
 func TestFollowUpDevSet3(t *testing.T) {
-	followUpFloor(t, "../testdata/followups-dev3.tsv", "follow-ups right (dev3)", 0.68)
+	followUpFloor(t, "../testdata/followups-dev3.tsv", "follow-ups right (dev3)", 0.74)
 }
 
 // followUpFloor logs the share of follow-ups answered right on the set at

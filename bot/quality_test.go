@@ -27,7 +27,10 @@ import (
 //     session 6 (48 writers, the safety model's decline classes) at R@1
 //     0.867, R@3 0.961, none handled 0.926, long R@1 0.889, and at its
 //     end (54 writers, CrisisMin 0.3) at R@1 0.862, R@3 0.956, none
-//     handled 0.926, long R@1 0.874;
+//     handled 0.926, long R@1 0.874; in session 8 (2026-12-02), after
+//     4,800 phrasings by fifteen more writers, the safety model trained on
+//     them as ordinary and the confidence rule's MinScore recalibrated, at
+//     R@1 0.901, R@3 0.988, none handled 0.981, long R@1 0.941;
 //   - testdata/heldout-2026-12-02.tsv: 478 rows by two more writers (a
 //     practice nurse who answered a newspaper's health column, a
 //     helpline volunteer whose first language is Portuguese, told to
@@ -36,9 +39,16 @@ import (
 //     hold (three-word shingles, Jaccard above 0.4) were dropped unread.
 //     Measured once as it came, on 2026-12-02 at 43d4789: R@1 0.637, R@3
 //     0.856, none handled 0.761, long R@1 0.375 (64 rows): what people
-//     who write like this meet, far below the first set;
+//     who write like this meet, far below the first set. Nine of its
+//     `none` rows asked what entries added since the topic list answer
+//     (birth control, condoms, pregnancy tests); an annotator who saw only
+//     those rows and the entries' titles relabelled them (the start then
+//     reads 0.639 / 0.857 / 0.892 / 0.385). At the end of session 8 (the
+//     changes above): R@1 0.864, R@3 0.959, none handled 0.919, long R@1
+//     0.754 (`confidant eval`: 0.862 / 0.957 / 0.919 / 0.754);
 //   - testdata/eval-questions.tsv: the first held-out set, looked at since
-//     and now a second development set (R@1 0.710, R@3 0.882).
+//     and now a second development set (R@1 0.710, R@3 0.882; 0.865 and
+//     0.979 in session 8).
 func TestHeldOutQuality(t *testing.T) {
 	lib, err := bot.NewLibrary(knowledgetest.MustDefault(t), index.DefaultOptions())
 	if err != nil {
@@ -48,9 +58,9 @@ func TestHeldOutQuality(t *testing.T) {
 		path                   string
 		recall1, recall3, none float64
 	}{
-		{"../testdata/heldout-2026-11-30.tsv", 0.855, 0.95, 0.92},
-		{"../testdata/heldout-2026-12-02.tsv", 0.63, 0.85, 0.75},
-		{"../testdata/eval-questions.tsv", 0.77, 0.92, 0.90},
+		{"../testdata/heldout-2026-11-30.tsv", 0.89, 0.98, 0.97},
+		{"../testdata/heldout-2026-12-02.tsv", 0.85, 0.95, 0.91},
+		{"../testdata/eval-questions.tsv", 0.85, 0.97, 0.95},
 	} {
 		rows := mustEvalRows(t, set.path)
 		res := bot.Evaluate(context.Background(), rows, bot.NewResponder(lib, nil).RankWith)
