@@ -18,7 +18,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/confidant-bot/confidant/knowledge"
@@ -67,30 +69,46 @@ func (ix *Index) vectorize(text string) textmodel.Vector {
 // trainRanker fits the model on the corpus's phrasings and its examples of
 // questions it does not answer.
 func (ix *Index) trainRanker(c *knowledge.Corpus) *ranker {
-	r, data, o := ix.rankerData(c)
-	r.model = trained(data, len(r.ids)+1, o)
+	r, texts, o := ix.rankerData(c)
+	r.model = ix.trained(texts, len(r.ids)+1, o)
 	return r
 }
 
-// rankerData is the ranker without its model, the examples it is trained
+// rankerText is one phrasing the ranker learns and its class.
+type rankerText struct {
+	text  string
+	class int
+}
+
+// rankerData is the ranker without its model, the phrasings it is trained
 // on and the training options.
-func (ix *Index) rankerData(c *knowledge.Corpus) (*ranker, []textmodel.Example, textmodel.Options) {
+func (ix *Index) rankerData(c *knowledge.Corpus) (*ranker, []rankerText, textmodel.Options) {
 	r := &ranker{class: map[string]int{}}
-	var data []textmodel.Example
+	var texts []rankerText
 	for _, e := range c.Entries {
 		r.class[e.ID] = len(r.ids)
 		for _, q := range append([]string{e.Title}, e.Questions...) {
-			data = append(data, textmodel.Example{Vector: ix.vectorize(q), Class: len(r.ids)})
+			texts = append(texts, rankerText{q, len(r.ids)})
 		}
 		r.ids = append(r.ids, e.ID)
 	}
 	none := len(r.ids)
 	for _, q := range c.OutOfScope {
-		data = append(data, textmodel.Example{Vector: ix.vectorize(q), Class: none})
+		texts = append(texts, rankerText{q, none})
 	}
 	o := textmodel.DefaultOptions()
 	o.HashBits, o.Epochs = ix.opts.LearnedBits, ix.opts.LearnedEpochs
-	return r, data, o
+	return r, texts, o
+}
+
+// examples vectorizes the phrasings (only when a model must be trained:
+// for 7,000 phrasings it was a fifth of a start).
+func (ix *Index) examples(texts []rankerText) []textmodel.Example {
+	data := make([]textmodel.Example, len(texts))
+	for i, t := range texts {
+		data[i] = textmodel.Example{Vector: ix.vectorize(t.text), Class: t.class}
+	}
+	return data
 }
 
 // models keeps the last few trained models by a hash of their training
@@ -104,8 +122,8 @@ var models struct {
 
 // trained is the model for this training data: from the cache, the one
 // shipped for the embedded corpus (data/ranker.bin), or trained now.
-func trained(data []textmodel.Example, classes int, o textmodel.Options) *linearModel {
-	key := trainingKey(data, classes, o)
+func (ix *Index) trained(texts []rankerText, classes int, o textmodel.Options) *linearModel {
+	key := ix.trainingKey(texts, classes, o)
 	models.Lock()
 	defer models.Unlock()
 	if m, ok := models.byKey[key]; ok {
@@ -113,7 +131,7 @@ func trained(data []textmodel.Example, classes int, o textmodel.Options) *linear
 	}
 	m, ok := shippedRanker(key)
 	if !ok {
-		m = trainLinear(data, classes, o)
+		m = trainLinear(ix.examples(texts), classes, o)
 	}
 	if models.byKey == nil {
 		models.byKey = map[[32]byte]*linearModel{}
@@ -127,12 +145,25 @@ func trained(data []textmodel.Example, classes int, o textmodel.Options) *linear
 	return m
 }
 
-// trainingKey is a hash of everything training depends on.
-func trainingKey(data []textmodel.Example, classes int, o textmodel.Options) [32]byte {
+// keyProbes is how many phrasings the training key also hashes the
+// vectors of, so that a change to the analyzer or the vectorizer changes
+// the key without vectorizing every phrasing at each start.
+const keyProbes = 64
+
+// trainingKey is a hash of everything training depends on: the options,
+// the phrasings and their classes, the vocabulary's canonical words, and
+// the vectors of the first phrasings.
+func (ix *Index) trainingKey(texts []rankerText, classes int, o textmodel.Options) [32]byte {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d %+v\n", classes, o)
+	for _, t := range texts {
+		fmt.Fprintf(h, "%d %q\n", t.class, t.text)
+	}
+	for _, w := range slices.Sorted(maps.Keys(ix.canon)) {
+		fmt.Fprintf(h, "%q=%q\n", w, ix.canon[w])
+	}
 	var buf [8]byte
-	for _, d := range data {
+	for _, d := range ix.examples(texts[:min(len(texts), keyProbes)]) {
 		binary.LittleEndian.PutUint32(buf[:4], uint32(d.Class))
 		binary.LittleEndian.PutUint32(buf[4:], math.Float32bits(d.Vector.Value))
 		h.Write(buf[:])

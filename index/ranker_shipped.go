@@ -12,7 +12,6 @@ package index
 
 import (
 	"bufio"
-	"bytes"
 	_ "embed"
 	"encoding/binary"
 	"errors"
@@ -43,7 +42,7 @@ func shippedRanker(key [32]byte) (*linearModel, bool) {
 		return nil, false
 	}
 	shipped.once.Do(func() {
-		k, m, err := decodeRanker(bytes.NewReader(shippedRankerFile))
+		k, m, err := decodeRanker(shippedRankerFile)
 		if err == nil {
 			shipped.key, shipped.model = k, m
 		}
@@ -92,11 +91,7 @@ func (m *linearModel) encode(w io.Writer, key [32]byte) error {
 
 // decodeRanker reads a model written by encode, and its training key,
 // from memory.
-func decodeRanker(r io.Reader) (key [32]byte, m *linearModel, err error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return key, nil, fmt.Errorf("ranker: %w", err)
-	}
+func decodeRanker(b []byte) (key [32]byte, m *linearModel, err error) {
 	if len(b) < len(rankerMagic)+len(key) || string(b[:len(rankerMagic)]) != rankerMagic {
 		return key, nil, errors.New("ranker: not an encoded ranker")
 	}

@@ -24,9 +24,9 @@ func TestShippedRankerIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	r, data, o := ix.rankerData(c)
-	key := trainingKey(data, len(r.ids)+1, o)
-	want := trainLinear(data, len(r.ids)+1, o)
+	r, texts, o := ix.rankerData(c)
+	key := ix.trainingKey(texts, len(r.ids)+1, o)
+	want := trainLinear(ix.examples(texts), len(r.ids)+1, o)
 	if os.Getenv("CONFIDANT_WRITE_RANKER") != "" {
 		var buf bytes.Buffer
 		if err := want.encode(&buf, key); err != nil {
@@ -38,7 +38,7 @@ func TestShippedRankerIsCurrent(t *testing.T) {
 		t.Logf("wrote data/ranker.bin (%d bytes)", buf.Len())
 		return
 	}
-	gotKey, got, err := decodeRanker(bytes.NewReader(shippedRankerFile))
+	gotKey, got, err := decodeRanker(shippedRankerFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestShippedRankerIsCurrent(t *testing.T) {
 // TestDecodeRankerRefusesDamage: a shortened or altered file is an error,
 // never a panic or a half-read model (the index then trains instead).
 func TestDecodeRankerRefusesDamage(t *testing.T) {
-	_, m, err := decodeRanker(bytes.NewReader(shippedRankerFile))
+	_, m, err := decodeRanker(shippedRankerFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestDecodeRankerRefusesDamage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bad := range [][]byte{nil, []byte("ranker1"), buf.Bytes()[:len(buf.Bytes())/2]} {
-		if _, _, err := decodeRanker(bytes.NewReader(bad)); err == nil {
+		if _, _, err := decodeRanker(bad); err == nil {
 			t.Errorf("a damaged file of %d bytes decoded", len(bad))
 		}
 	}

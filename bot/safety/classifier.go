@@ -253,25 +253,23 @@ var DefaultModel = sync.OnceValue(func() *Model {
 	return Train(TrainingSet())
 })
 
-// shippedModel is the trained model and the fingerprint of what it was
-// trained on (data/model.sum).
-//
-//go:embed data/model.bin data/model.sum
-var shippedModel embed.FS
+// shippedModel is the trained model (read where the binary holds it, not
+// copied first: copying 8 MB was most of the model's share of a start) and
+// shippedSum the fingerprint of what it was trained on.
+var (
+	//go:embed data/model.bin
+	shippedModel []byte
+	//go:embed data/model.sum
+	shippedSum string
+)
 
 // ShippedModel is the model shipped in data/model.bin, if it was trained
 // on the embedded training set with TrainOptions.
 func ShippedModel() (*Model, bool) {
-	sum, err := shippedModel.ReadFile("data/model.sum")
-	if err != nil || strings.TrimSpace(string(sum)) != TrainingFingerprint() {
+	if strings.TrimSpace(shippedSum) != TrainingFingerprint() {
 		return nil, false
 	}
-	f, err := shippedModel.Open("data/model.bin")
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	m, err := textmodel.Decode(f)
+	m, err := textmodel.DecodeBytes(shippedModel)
 	if err != nil || m.Classes() != numClasses || m.Bits() != TrainOptions().HashBits {
 		return nil, false
 	}

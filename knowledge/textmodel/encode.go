@@ -116,7 +116,18 @@ func allZero(row []float32) bool {
 
 // Decode reads a model written by Encode, or the same gzip-compressed.
 func Decode(r io.Reader) (*Model, error) {
-	b, err := readMaybeGzip(r)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("textmodel: %w", err)
+	}
+	return DecodeBytes(b)
+}
+
+// DecodeBytes is Decode of a model already in memory (an embedded file):
+// no reading and regrowing a copy of it first, which was most of the time
+// a start spent on a model.
+func DecodeBytes(b []byte) (*Model, error) {
+	b, err := maybeGunzip(b)
 	if err != nil {
 		return nil, fmt.Errorf("textmodel: %w", err)
 	}
@@ -233,13 +244,12 @@ func (d *decoder) rows(w []float32, n int, bits uint, half bool, count int) bool
 	return true
 }
 
-// readMaybeGzip reads all of r, inflated when it is gzip-compressed; the
+// maybeGunzip returns b, inflated when it is gzip-compressed; the
 // numbers are then read from memory, several times faster than a read call
 // per float.
-func readMaybeGzip(r io.Reader) ([]byte, error) {
-	b, err := io.ReadAll(r)
-	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
-		return b, err
+func maybeGunzip(b []byte) ([]byte, error) {
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return b, nil
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
