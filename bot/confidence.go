@@ -62,9 +62,9 @@ type Confidence struct {
 }
 
 // DefaultConfidence is the calibrated rule. MinScore went from 0.03 to 0.01
-// on 2026-12-02, when about 4,800 phrasings by fifteen writers made every
+// on 2026-12-02, when about 4,350 phrasings by fourteen writers made every
 // entry's question field longer and its raw scores lower: on the
-// development sets (a sixteenth writer's 330 questions, eval-questions,
+// development sets (a fifteenth writer's 330 questions, eval-questions,
 // none-dev2, long-dev, the shared dev set, none-tuning) Recall@1 0.881 ->
 // 0.898 with `none` handled unchanged (0.952) and one more confident wrong
 // answer (59 -> 60 of 1,100).

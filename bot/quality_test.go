@@ -28,7 +28,7 @@ import (
 //     0.867, R@3 0.961, none handled 0.926, long R@1 0.889, and at its
 //     end (54 writers, CrisisMin 0.3) at R@1 0.862, R@3 0.956, none
 //     handled 0.926, long R@1 0.874; in session 8 (2026-12-02), after
-//     4,800 phrasings by fifteen more writers, the safety model trained on
+//     4,350 phrasings by fourteen more writers, the safety model trained on
 //     them as ordinary and the confidence rule's MinScore recalibrated, at
 //     R@1 0.901, R@3 0.988, none handled 0.981, long R@1 0.941;
 //   - testdata/heldout-2026-12-02.tsv: 478 rows by two more writers (a
