@@ -106,14 +106,13 @@ func TestNoneDevSet2(t *testing.T) {
 // list lacked). A development set: it measured session 8's phrasings by
 // fourteen other writers (R@1 0.607 as it came, 0.755, 0.800 and 0.834
 // after each round) and chose the confidence rule's MinScore (0.875 with
-// it), then the entries query without titles and tags (0.922).
-// go test -v -run DevSet20261202 ./bot
+// it). go test -v -run DevSet20261202 ./bot
 func TestDevSet20261202(t *testing.T) {
 	rows := mustEvalRows(t, "../testdata/dev-2026-12-02.tsv")
 	res := bot.Evaluate(context.Background(), rows, bottest.MustResponder(t).RankWith)
 	t.Logf("dev-2026-12-02: Recall@1 %.3f, Recall@3 %.3f, none handled %.3f, long Recall@1 %.3f", res.RecallAt1, res.RecallAt3, res.NoneHandled, res.LongRecallAt1)
-	if res.RecallAt1 < 0.91 || res.RecallAt3 < 0.96 || res.NoneHandled < 0.93 {
-		t.Errorf("dev-2026-12-02: Recall@1 %.3f (floor 0.91), Recall@3 %.3f (floor 0.96), none handled %.3f (floor 0.93)", res.RecallAt1, res.RecallAt3, res.NoneHandled)
+	if res.RecallAt1 < 0.86 || res.RecallAt3 < 0.95 || res.NoneHandled < 0.92 {
+		t.Errorf("dev-2026-12-02: Recall@1 %.3f (floor 0.86), Recall@3 %.3f (floor 0.95), none handled %.3f (floor 0.92)", res.RecallAt1, res.RecallAt3, res.NoneHandled)
 	}
 }
 
@@ -126,15 +125,13 @@ func TestDevSet20261202(t *testing.T) {
 // 0.912, long Recall@1 0.773 (743 rows). Trained on as phrasings, they
 // raised the fresh held-out set (0.864 -> 0.875) but sent one more short
 // ordinary message to a crisis reply and lost two held-out follow-ups, so
-// they wait for the next session as a development set. It then chose, with
-// the others, an entries query without titles and tags (Recall@1 0.859,
-// none handled 0.906, long Recall@1 0.825).
+// they wait for the next session as a development set.
 // go test -v -run DevSetLong20261202 ./bot
 func TestDevSetLong20261202(t *testing.T) {
 	rows := mustEvalRows(t, "../testdata/dev-long-2026-12-02.tsv")
 	res := bot.Evaluate(context.Background(), rows, bottest.MustResponder(t).RankWith)
 	t.Logf("dev-long-2026-12-02: Recall@1 %.3f, Recall@3 %.3f, none handled %.3f, long Recall@1 %.3f", res.RecallAt1, res.RecallAt3, res.NoneHandled, res.LongRecallAt1)
-	if res.RecallAt1 < 0.85 || res.NoneHandled < 0.90 || res.LongRecallAt1 < 0.81 {
-		t.Errorf("dev-long-2026-12-02: Recall@1 %.3f (floor 0.85), none handled %.3f (floor 0.90), long Recall@1 %.3f (floor 0.81)", res.RecallAt1, res.NoneHandled, res.LongRecallAt1)
+	if res.RecallAt1 < 0.81 || res.NoneHandled < 0.90 || res.LongRecallAt1 < 0.76 {
+		t.Errorf("dev-long-2026-12-02: Recall@1 %.3f (floor 0.81), none handled %.3f (floor 0.90), long Recall@1 %.3f (floor 0.76)", res.RecallAt1, res.NoneHandled, res.LongRecallAt1)
 	}
 }
