@@ -17,7 +17,7 @@ var conceptsTxt string
 // by spaces, to the concepts it names.
 const maxPhrase = 5
 
-var conceptTable = sync.OnceValue(func() map[string][]string { return loadConcepts().table })
+func conceptTable() map[string][]string { return conceptData().table }
 
 // conceptIndex is the table of concepts and, to stop early, every word
 // sequence that begins a longer phrase of the table.
