@@ -106,9 +106,10 @@ func TestNoneDevSet2(t *testing.T) {
 // list lacked). A development set: it measured session 8's phrasings by
 // fourteen other writers (R@1 0.607 as it came, 0.755, 0.800 and 0.834
 // after each round) and chose the confidence rule's MinScore (0.875 with
-// it). go test -v -run DevSet20261202 ./bot
+// it), then the entries query without titles and tags (0.922).
+// go test -v -run DevSet20261202 ./bot
 func TestDevSet20261202(t *testing.T) {
-	devSetFloors(t, "../testdata/dev-2026-12-02.tsv", evalFloors{recall1: 0.86, recall3: 0.95, none: 0.92})
+	devSetFloors(t, "../testdata/dev-2026-12-02.tsv", evalFloors{recall1: 0.91, recall3: 0.96, none: 0.93})
 }
 
 // TestDevSetLong20261202: testdata/dev-long-2026-12-02.tsv, 1,320 questions
@@ -120,10 +121,12 @@ func TestDevSet20261202(t *testing.T) {
 // 0.912, long Recall@1 0.773 (743 rows). Trained on as phrasings, they
 // raised the fresh held-out set (0.864 -> 0.875) but sent one more short
 // ordinary message to a crisis reply and lost two held-out follow-ups, so
-// they wait for the next session as a development set.
+// they wait for the next session as a development set. It then chose, with
+// the others, an entries query without titles and tags (Recall@1 0.859,
+// none handled 0.906, long Recall@1 0.825).
 // go test -v -run DevSetLong20261202 ./bot
 func TestDevSetLong20261202(t *testing.T) {
-	devSetFloors(t, "../testdata/dev-long-2026-12-02.tsv", evalFloors{recall1: 0.81, none: 0.90, long: 0.76})
+	devSetFloors(t, "../testdata/dev-long-2026-12-02.tsv", evalFloors{recall1: 0.85, none: 0.90, long: 0.81})
 }
 
 // evalFloors are the least figures a set must reach; 0 sets no floor.

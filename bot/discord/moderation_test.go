@@ -433,9 +433,9 @@ func TestModeration(t *testing.T) {
 				t.Fatalf("share: %q", content(body))
 			}
 		}
-		share("gap1", "what is the best protein powder for bulking? joe@example.com")
+		share("gap1", "which python library parses yaml? joe@example.com")
 		share("gap4", "how do I fix my bike chain, call 555-123-4567")
-		share("gap2", "What is the best protein powder for bulking?? <@123456789012345678>")
+		share("gap2", "Which Python library parses YAML?? <@123456789012345678>")
 		dm(m.f, "gap3", "recommend a gaming laptop under 1000 dollars")
 		bottest.WaitFor(t, "unshared fallback", func() bool { return len(messagesTo(m.f, "dm-gap3")) == 1 })
 		c := content(m.interact(t, faq(moderator, []string{"gaps", "list"}, nil)))
@@ -444,7 +444,7 @@ func TestModeration(t *testing.T) {
 				t.Errorf("gaps list contains %q:\n%s", bad, c)
 			}
 		}
-		if !strings.Contains(c, "×2") || !strings.Contains(strings.ToLower(c), "protein powder") {
+		if !strings.Contains(c, "×2") || !strings.Contains(strings.ToLower(c), "python library") {
 			t.Errorf("gaps list does not group the two questions:\n%s", c)
 		}
 	})
