@@ -101,7 +101,7 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 	// neighbour also has them.
 	stays := shaped && alone.Kind != knowledge.KindAnswer && ev.within(last)
 	if !stays {
-		if near := nearMatch(ctx, lib, ev, alone, last); near != "" {
+		if near := nearMatch(ctx, lib, ev, alone, last, shaped); near != "" {
 			return r.followTo(near, "follow-up (neighbour "+near+") of "+last)
 		}
 	}
@@ -204,7 +204,7 @@ func (ev evidence) closer(id, last string) bool {
 // them likely, when alone offered none) that scores at least nearShare of
 // the best, is a neighbour of last and is closer to the message than last;
 // "" when last itself comes first.
-func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.Reply, last string) string {
+func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.Reply, last string, shaped bool) string {
 	var hits []index.Hit
 	switch alone.Kind {
 	case knowledge.KindAnswer:
@@ -234,6 +234,12 @@ func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.R
 		if fresh && ev.learned != nil && ev.learned[h.ID] < likelyTopic {
 			// Found only by this search, for a message that alone matched
 			// nothing ("does it get better"): the model must find it likely.
+			continue
+		}
+		if shaped && alone.Kind != knowledge.KindAnswer && ev.learned != nil && ev.learned[h.ID] < likelyTopic {
+			// A follow-up with no answer of its own leans on the last
+			// answer; a neighbour the model does not find likely is only a
+			// word match ("does it go away" after erections).
 			continue
 		}
 		if neighbours(lib.Corpus, h.ID, last) && ev.closer(h.ID, last) {
@@ -270,3 +276,4 @@ func (s phrases) hasAny(list []string) bool {
 	}
 	return false
 }
+

@@ -139,3 +139,22 @@ func followUpShare(t *testing.T, path string) float64 {
 	t.Logf("%s: %d of %d right", path, right, n)
 	return float64(right) / float64(n)
 }
+
+// TestFollowUpSet3 measures follow-ups on
+// testdata/followups-2026-12-02b.tsv: two-message conversations by two
+// more writers with personas of their own who saw only the topic list
+// (pronoun-only continuations, moves to a neighbouring topic, switches to
+// an unrelated one, and off-topic follow-ups in about equal parts); 22 of
+// 260 whose first message (or a follow-up of six words or more) came
+// close to one we hold (word-set Jaccard 0.8 or more) were dropped
+// unread. Never tuned on; measured without printing its misses: 0.811
+// (193 of 238) at 6db7839, and the same after a follow-up with no answer
+// of its own stopped moving to a neighbour the learned model does not find
+// likely (2026-12-02; +1 row on each of two development sets). A
+// new-topic lead-in left out of the search ("random q, whats aasect") was
+// tried and not kept: it moved nothing on this set either, and "another
+// question: what about women" then got a confident one-word match.
+// go test -run FollowUpSet3 ./bot
+func TestFollowUpSet3(t *testing.T) {
+	followUpFloor(t, "../testdata/followups-2026-12-02b.tsv", "follow-ups right (2026-12-02b)", 0.80)
+}
