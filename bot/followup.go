@@ -276,4 +276,3 @@ func (s phrases) hasAny(list []string) bool {
 	}
 	return false
 }
-
