@@ -379,3 +379,22 @@ func TestCrisisReplyAlsoCarriesSecondCrisis(t *testing.T) {
 		t.Errorf("the reply does not carry both lines:\n%s", rep.Text())
 	}
 }
+
+// TestRespondCensoredSpellings: a disguised word ("p*rn", "s3x", "d!ck")
+// is read as the word it stands for by the whole search, so the question
+// gets the confident answer the plain spelling gets. Before, the learned
+// model read "is p*rn bad for me" as outside the corpus.
+func TestRespondCensoredSpellings(t *testing.T) {
+	r := bottest.MustResponder(t)
+	for _, tt := range []struct{ question, want string }{
+		{"is p*rn bad for me", "pornography-use"},
+		{"watching p0rn every day", "pornography-use"},
+		{"my d!ck wont get hard", "erectile-dysfunction"},
+		{"is s*x supposed to hurt", "painful-sex"},
+	} {
+		rep := r.Respond(context.Background(), tt.question)
+		if rep.Kind != knowledge.KindAnswer || rep.ID() != tt.want {
+			t.Errorf("%q: %s %q (%s), want the answer %s", tt.question, rep.Kind, rep.ID(), rep.Reason, tt.want)
+		}
+	}
+}
