@@ -231,15 +231,12 @@ func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.R
 		if h.ID == last || h.Score < nearShare*hits[0].Score {
 			return ""
 		}
-		if fresh && ev.learned != nil && ev.learned[h.ID] < likelyTopic {
+		if (fresh || shaped && alone.Kind != knowledge.KindAnswer) && ev.learned != nil && ev.learned[h.ID] < likelyTopic {
 			// Found only by this search, for a message that alone matched
-			// nothing ("does it get better"): the model must find it likely.
-			continue
-		}
-		if shaped && alone.Kind != knowledge.KindAnswer && ev.learned != nil && ev.learned[h.ID] < likelyTopic {
-			// A follow-up with no answer of its own leans on the last
-			// answer; a neighbour the model does not find likely is only a
-			// word match ("does it go away" after erections).
+			// nothing ("does it get better"), or offered to a follow-up with
+			// no answer of its own, which leans on the last answer ("does it
+			// go away" after erections): the model must find it likely, or
+			// it is only a word match.
 			continue
 		}
 		if neighbours(lib.Corpus, h.ID, last) && ev.closer(h.ID, last) {

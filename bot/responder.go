@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
 
 	"github.com/confidant-bot/confidant/bot/metrics"
 	"github.com/confidant-bot/confidant/bot/safety"
@@ -212,7 +211,7 @@ func (r *Responder) declineReply(ctx context.Context, lib *Library, q string, v 
 
 // retrieve searches the corpus and applies the confidence rule.
 func (r *Responder) retrieve(ctx context.Context, lib *Library, c *knowledge.Corpus, q string) knowledge.Reply {
-	q = uncensored(&c.Vocabulary, q)
+	q = c.Vocabulary.Plain(q)
 	text := q
 	if exp := c.Vocabulary.Expand(q); exp != "" {
 		text = q + " " + exp
@@ -392,40 +391,4 @@ func alternatives5(c *knowledge.Corpus, hits []index.Hit) []knowledge.Alternativ
 		}
 	}
 	return out
-}
-
-// uncensored is q with each disguised word ("p*rn", "s3x", "d!ck")
-// replaced by what the vocabulary says it stands for, so that every part
-// of the search, the learned model too, reads the plain word: the model
-// had only seen the plain words, and found "is p*rn bad for me" outside
-// the corpus.
-func uncensored(v *knowledge.Vocabulary, q string) string {
-	fields := strings.Fields(q)
-	changed := false
-	for i, f := range fields {
-		if !disguised(f) {
-			continue
-		}
-		if exp := v.Expand(f); exp != "" {
-			fields[i], changed = exp, true
-		}
-	}
-	if !changed {
-		return q
-	}
-	return strings.Join(fields, " ")
-}
-
-// disguised reports a word with a symbol or digit between its letters.
-func disguised(w string) bool {
-	inner := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	letters, other := 0, false
-	for _, r := range inner {
-		if unicode.IsLetter(r) {
-			letters++
-		} else {
-			other = true
-		}
-	}
-	return other && letters >= 2
 }

@@ -51,6 +51,42 @@ func (v *Vocabulary) Expand(question string) string {
 	return strings.Join(out, " ")
 }
 
+// Plain is question with each disguised word ("p*rn", "s3x", "d!ck")
+// replaced by what the phrases say it stands for, so that every part of
+// the search, the learned model too, reads the plain word: the model had
+// only seen the plain words, and found "is p*rn bad for me" outside the
+// corpus. Expand only adds the plain word beside the disguised one.
+func (v *Vocabulary) Plain(question string) string {
+	fields := strings.Fields(question)
+	changed := false
+	for i, f := range fields {
+		if !disguised(f) {
+			continue
+		}
+		if exp := v.Expand(f); exp != "" {
+			fields[i], changed = exp, true
+		}
+	}
+	if !changed {
+		return question
+	}
+	return strings.Join(fields, " ")
+}
+
+// disguised reports a word with a symbol or digit between its letters.
+func disguised(w string) bool {
+	inner := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	letters, other := 0, false
+	for _, r := range inner {
+		if unicode.IsLetter(r) {
+			letters++
+		} else {
+			other = true
+		}
+	}
+	return other && letters >= 2
+}
+
 // NormalizePhrase lowercases s, drops apostrophes (so "can't" and "cant"
 // match) and turns every run of other non-letters and non-digits into one space.
 func NormalizePhrase(s string) string {
