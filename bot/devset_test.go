@@ -159,7 +159,9 @@ func devSetFloors(t *testing.T, path string, floors evalFloors) bot.EvalResult {
 // got a CRISIS reply ("tomato plant leaves going yellow", "gift for a 10
 // year old who loves dinosaurs"): the safety model had learned crisis
 // against sexual-health questions and read everyday text as far from
-// them. go test -v -run NoneDevSet20261202 ./bot
+// them. Session 10's safety model (pairs of words apart, the corpus's
+// newer phrasings as ordinary examples): 0.916 handled, 20 crisis replies.
+// go test -v -run NoneDevSet20261202 ./bot
 func TestNoneDevSet20261202(t *testing.T) {
 	const path = "../testdata/none-dev-2026-12-02.tsv"
 	crisis := 0
@@ -175,6 +177,6 @@ func TestNoneDevSet20261202(t *testing.T) {
 }
 
 const (
-	noneDevFloor     = 0.90
-	noneDevMaxCrisis = 23
+	noneDevFloor     = 0.91
+	noneDevMaxCrisis = 20
 )

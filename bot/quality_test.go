@@ -63,7 +63,9 @@ import (
 //     0.871 / 0.968 / 0 / 0.912); after 750 contrastive phrasings
 //     (7c8fd53): R@1 0.859, R@3 0.944, none handled 1.000, long R@1 0.912
 //     (the other two sets: 0.900 / 0.961 / 0.919 and 0.926 / 0.988 /
-//     0.981);
+//     0.981); with session 10's safety model, the same except none handled
+//     on the 2026-12-02 set, 0.919 -> 0.946 (fewer crisis replies to
+//     questions no entry answers);
 //   - testdata/eval-questions.tsv: the first held-out set, looked at since
 //     and now a second development set (R@1 0.710, R@3 0.882; 0.865 and
 //     0.979 in session 8).
@@ -77,7 +79,7 @@ func TestHeldOutQuality(t *testing.T) {
 		recall1, recall3, none float64
 	}{
 		{"../testdata/heldout-2026-11-30.tsv", 0.91, 0.98, 0.97},
-		{"../testdata/heldout-2026-12-02.tsv", 0.88, 0.95, 0.91},
+		{"../testdata/heldout-2026-12-02.tsv", 0.88, 0.95, 0.94},
 		{"../testdata/heldout-2026-12-02b.tsv", 0.85, 0.94, 0.98},
 		{"../testdata/eval-questions.tsv", 0.90, 0.97, 0.92},
 	} {

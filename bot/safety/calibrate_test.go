@@ -78,6 +78,9 @@ func TestCalibrateSafety(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		// The model of all the data, for the short-message check of every
+		// threshold.
+		full := safety.TrainWith(append(slices.Clone(all), ordinary...), opts)
 		fmt.Printf("options bits=%d epochs=%d rate=%g l2=%g hidden=%d\n", opts.HashBits, opts.Epochs, opts.Rate, opts.L2, opts.Hidden)
 		for _, th := range calibrationThresholds() {
 			crisisMin := th.CrisisMin
@@ -92,6 +95,7 @@ func TestCalibrateSafety(t *testing.T) {
 					perFile[names[i]] = float64(fr.CrisisRight) / float64(max(1, fr.CrisisTotal))
 				}
 			}
+			fmt.Printf("  declineOverrule=%.2f", th.DeclineOverrule)
 			fmt.Printf("  crisisMin=%.2f plainMin=%.2f pastMarkerMin=%.2f pastModelMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f decline=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.PastMarkerMin, th.PastModelMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin, th.DeclineMin,
 				float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), float64(r.CrisisHelp)/float64(max(1, r.CrisisTotal)), float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
 			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
@@ -102,7 +106,7 @@ func TestCalibrateSafety(t *testing.T) {
 			}
 			fmt.Printf("  declined: benign %.3f teen %.3f ordinary %.3f", r.DeclineRate("benign"), r.DeclineRate("teen"), r.DeclineRate("ordinary"))
 			shortCrisis := 0
-			tr := safety.NewWithModel(rules, safety.TrainWith(append(slices.Clone(all), ordinary...), opts))
+			tr := safety.NewWithModel(rules, full)
 			tr.Thresholds = th
 			for _, m := range short {
 				if tr.Classify(m).Kind == knowledge.VerdictCrisis {
@@ -168,7 +172,8 @@ func calibrationOptions(t *testing.T) []textmodel.Options {
 // calibrationThresholds are the thresholds to try: CrisisMin from 0.2 to
 // 0.5 (or CONFIDANT_CALIBRATE_CRISIS), and every combination of the values
 // of CONFIDANT_CALIBRATE_OVERRULE, _PLAIN, _PAST, _PASTMODEL, _SHORTWORDS,
-// _DECLINE and _ALSO (comma-separated; unset keeps the default).
+// _DECLINE, _ALSO and _DECLINEOVERRULE (comma-separated; unset keeps the
+// default).
 func calibrationThresholds() []safety.Thresholds {
 	out := []safety.Thresholds{safety.DefaultThresholds()}
 	vary := func(env string, values []float32, set func(*safety.Thresholds, float32)) {
@@ -194,6 +199,7 @@ func calibrationThresholds() []safety.Thresholds {
 	vary("CONFIDANT_CALIBRATE_SHORTWORDS", nil, func(th *safety.Thresholds, f float32) { th.ShortWords = int(f) })
 	vary("CONFIDANT_CALIBRATE_DECLINE", nil, func(th *safety.Thresholds, f float32) { th.DeclineMin = f })
 	vary("CONFIDANT_CALIBRATE_ALSO", nil, func(th *safety.Thresholds, f float32) { th.AlsoMin = f })
+	vary("CONFIDANT_CALIBRATE_DECLINEOVERRULE", nil, func(th *safety.Thresholds, f float32) { th.DeclineOverrule = f })
 	vary("CONFIDANT_CALIBRATE_CRISIS", []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5}, func(th *safety.Thresholds, f float32) { th.CrisisMin = f })
 	return out
 }

@@ -76,10 +76,20 @@ func vectorize(message string, bits uint) textmodel.Vector {
 	return vectorizeFolded(fold(message), bits)
 }
 
+// skipWords: besides neighbouring words, the model reads pairs of words
+// one or two words apart ("want _ die", "he _ _ me"), so that what it
+// learned from "want to die" still counts in "want to fucking die".
+// Leaving one writer out at a time (TestCalibrateSafety, CrisisMin 0.3),
+// after the "said no" fix of the same day: crisis recall 0.914 -> 0.916,
+// benign kept out 0.946 -> 0.948, ordinary 0.978 -> 0.980, declines 1 to 2
+// points fewer (explicit 0.651 -> 0.629); with the corpus's newer
+// phrasings as ordinary examples too, 0.915 / 0.949 / 0.983.
+const skipWords = 2
+
 // vectorizeFolded is vectorize of a message already folded.
 func vectorizeFolded(toks []token, bits uint) textmodel.Vector {
 	words := wordsOf(toks)
-	return textmodel.VectorizeWith(words, concepts(words), bits)
+	return new(textmodel.Scratch).VectorizeSkip(words, concepts(words), bits, skipWords)
 }
 
 // wordsOf is the text of each token.
@@ -128,7 +138,7 @@ func (m *Model) predictWords(words, concepts []string) Probabilities {
 	var p Probabilities
 	scratch := scratches.Get().(*textmodel.Scratch)
 	defer scratches.Put(scratch)
-	v := scratch.VectorizeWith(words, concepts, m.bits)
+	v := scratch.VectorizeSkip(words, concepts, m.bits, skipWords)
 	if len(v.Features) == 0 {
 		p[classOther] = 1
 		return p

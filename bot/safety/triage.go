@@ -353,14 +353,43 @@ func overlaps(neutral []bool, from, to int) bool {
 }
 
 // negatedAt reports whether one of the two words before i is a negation.
+// A "no" that was said ("i said no he choked me", "told him no and he kept
+// going") is a refusal reported, not a negation of what follows.
 func (t *Triage) negatedAt(toks []token, i int) bool {
 	for k := max(0, i-2); k < i; k++ {
-		if t.negations[toks[k].text] {
+		if t.negations[toks[k].text] && !saidNo(toks, k) {
 			return true
 		}
 	}
 	return false
 }
+
+// saidNo reports whether the word at k is a "no" someone said: a speech
+// verb just before it, or a speech verb and a person ("told him no").
+func saidNo(toks []token, k int) bool {
+	if !refusals[toks[k].text] {
+		return false
+	}
+	if k >= 1 && speechVerbs[toks[k-1].text] {
+		return true
+	}
+	return k >= 2 && speechVerbs[toks[k-2].text] && listeners[toks[k-1].text]
+}
+
+// refusals are the negations that can be a word said on their own ("no",
+// "não", "non", "nein"); speechVerbs the verbs that report them; listeners
+// who they were said to, or the "que" of "dije que no". Folded like
+// messages (no accents).
+var (
+	refusals    = foldKeys(map[string]bool{"no": true, "nao": true, "non": true, "nein": true})
+	speechVerbs = foldKeys(map[string]bool{
+		"said": true, "say": true, "says": true, "saying": true, "told": true, "tell": true, "telling": true,
+		"yelled": true, "screamed": true, "shouted": true, "begged": true, "cried": true, "whispered": true,
+		"dije": true, "dijo": true, "decia": true, "disse": true, "dizia": true, "falei": true,
+		"dit": true, "disais": true, "gesagt": true, "sagte": true,
+	})
+	listeners = foldKeys(map[string]bool{"him": true, "her": true, "them": true, "que": true, "le": true, "lhe": true, "ihm": true, "ihr": true, "lui": true})
+)
 
 // squash concatenates a part made only of literal words; "" otherwise.
 func squash(part []element) string {

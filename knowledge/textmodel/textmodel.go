@@ -73,7 +73,14 @@ type Scratch struct {
 // VectorizeWith is the package's VectorizeWith into s: the Vector it
 // returns is valid until s is used again.
 func (s *Scratch) VectorizeWith(words, extra []string, bits uint) Vector {
-	out := slices.Grow(s.features[:0], 24*len(words)+len(extra)+1)
+	return s.VectorizeSkip(words, extra, bits, 0)
+}
+
+// VectorizeSkip is VectorizeWith with, besides, each pair of words one to
+// skip words apart ("want _ die", "want _ _ die"), so that a phrase still
+// counts with a word put in it ("want to die", "want to fucking die").
+func (s *Scratch) VectorizeSkip(words, extra []string, bits uint, skip int) Vector {
+	out := slices.Grow(s.features[:0], (24+skip)*len(words)+len(extra)+1)
 	mask := uint32(1)<<bits - 1
 	prev := "^"
 	runes := s.runes[:0] // byte offsets of the runes of " "+w+" "
@@ -96,6 +103,11 @@ func (s *Scratch) VectorizeWith(words, extra []string, bits uint) Vector {
 		}
 	}
 	out = append(out, hashOf(hashOf(hashOf(offset32, "b:"), prev), " $")&mask)
+	for gap := 2; gap <= skip+1; gap++ {
+		for i := 0; i+gap < len(words); i++ {
+			out = append(out, hashOf(hashOf(hashOf(hashOf(offset32, "s:"), words[i]), " "), words[i+gap])&mask)
+		}
+	}
 	for _, x := range extra {
 		out = append(out, hashOf(hashOf(offset32, "x:"), x)&mask)
 	}
