@@ -365,12 +365,16 @@ func (t *Triage) negatedAt(toks []token, i int) bool {
 }
 
 // saidNo reports whether the word at k is a "no" someone said: a speech
-// verb just before it, or a speech verb and a person ("told him no").
+// verb just before it, a speech verb and a person ("told him no"), or, as
+// German puts it, a participle just after it ("ich habe nein gesagt").
 func saidNo(toks []token, k int) bool {
 	if !refusals[toks[k].text] {
 		return false
 	}
 	if k >= 1 && speechVerbs[toks[k-1].text] {
+		return true
+	}
+	if k+1 < len(toks) && speechAfter[toks[k+1].text] {
 		return true
 	}
 	return k >= 2 && speechVerbs[toks[k-2].text] && listeners[toks[k-1].text]
@@ -388,7 +392,10 @@ var (
 		"dije": true, "dijo": true, "decia": true, "disse": true, "dizia": true, "falei": true,
 		"dit": true, "disais": true, "gesagt": true, "sagte": true,
 	})
-	listeners = foldKeys(map[string]bool{"him": true, "her": true, "them": true, "que": true, "le": true, "lhe": true, "ihm": true, "ihr": true, "lui": true})
+	// speechAfter are the verbs that follow the word said: German puts the
+	// participle last ("nein gesagt", "nein geschrien").
+	speechAfter = foldKeys(map[string]bool{"gesagt": true, "geschrien": true, "gerufen": true, "sagen": true})
+	listeners   = foldKeys(map[string]bool{"him": true, "her": true, "them": true, "que": true, "le": true, "lhe": true, "ihm": true, "ihr": true, "lui": true})
 )
 
 // squash concatenates a part made only of literal words; "" otherwise.
