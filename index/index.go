@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -118,18 +119,89 @@ type Index struct {
 	byLen map[int][]string
 	// rank is the learned model, when Options.Learned > 0.
 	rank *ranker
+	// prebuilt is true when the two indexes are the shipped ones.
+	prebuilt bool
 	// entryStats and askStats are the statistics BM25 reads, given to every
 	// search (see bm25Stats).
 	entryStats, askStats *blevesearch.BM25Stats
 }
 
 // Build indexes every entry of c, in batches of bounded size (see
-// entryBatch) that score as one.
-//
-// Build is long on purpose: the mapping, the two indexes built concurrently
-// and the term table share one set of locals, and splitting them would pass
-// a dozen values around.
-func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
+// entryBatch) that score as one; the embedded corpus's indexes ship built.
+func Build(c *knowledge.Corpus, opts Options) (*Index, error) { return build(c, opts, true) }
+
+// build is Build; with prebuilt false it never opens the shipped indexes.
+func build(c *knowledge.Corpus, opts Options, prebuilt bool) (*Index, error) {
+	m, groups, err := newMapping(c, opts)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{
+		analyzer: m.AnalyzerNamed(analyzerName),
+		opts:     opts,
+		size:     len(c.Entries),
+		terms:    make(map[string][]uint32, len(c.Entries)),
+		ids:      map[string]uint32{},
+		canon:    map[string]string{},
+		known:    map[string]struct{}{},
+	}
+	// Coverage compares analysed terms, so the synonym table is keyed by
+	// each word's analysed form.
+	for _, g := range groups {
+		head := ix.Analyze(g[0])
+		for _, w := range g {
+			if t := ix.Analyze(w); len(t) == 1 && len(head) == 1 {
+				ix.canon[t[0]] = head[0]
+			}
+		}
+	}
+	// The embedded corpus's two indexes ship built (prebuilt.go); any
+	// other corpus is indexed here, in memory, while the term sets are
+	// built and the learned model trained or loaded: they do not depend on
+	// one another (the analyzer is safe for concurrent use).
+	var wg sync.WaitGroup
+	var errWrite error
+	opened := false
+	if prebuilt {
+		ix.bleve, ix.asks, opened = openPrebuilt(prebuiltKey(c, opts, groups))
+		ix.prebuilt = opened
+	}
+	if !opened {
+		if ix.bleve, ix.asks, err = newPair(m, "", ""); err != nil {
+			return nil, err
+		}
+		wg.Go(func() { errWrite = writeCorpus(ix.bleve, ix.asks, c, groups) })
+	}
+	if ix.learns(len(c.Entries)) {
+		wg.Go(func() { ix.rank = ix.trainRanker(c) })
+	}
+	ix.addTerms(c.Entries)
+	wg.Wait()
+	if errWrite != nil {
+		ix.Close()
+		return nil, errWrite
+	}
+	if ix.entryStats, err = bm25Stats(ix.bleve, FieldTitle, FieldQuestions, FieldTags, FieldBody); err == nil {
+		ix.askStats, err = bm25Stats(ix.asks, FieldAsk)
+	}
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	// A smoke query catches a broken synonym source or mapping now, not on
+	// the first question a person asks.
+	if len(c.Entries) > 0 {
+		if _, err := ix.Search(context.Background(), c.Entries[0].Title, 1); err != nil {
+			ix.Close()
+			return nil, fmt.Errorf("smoke query: %w", err)
+		}
+	}
+	return ix, nil
+}
+
+// newMapping is the mapping of both indexes, and the synonym groups they
+// hold (none when opts.Synonyms is off).
+func newMapping(c *knowledge.Corpus, opts Options) (*mapping.IndexMappingImpl, [][]string, error) {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = analyzerName
 	m.ScoringModel = opts.Scoring
@@ -142,7 +214,7 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 			"collection": synonymCollection,
 			"analyzer":   analyzerName,
 		}); err != nil {
-			return nil, fmt.Errorf("synonym source: %w", err)
+			return nil, nil, fmt.Errorf("synonym source: %w", err)
 		}
 	} else {
 		groups = nil
@@ -166,38 +238,27 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 	m.AddDocumentMapping(docType, dm)
 	m.DefaultMapping = dm
 	m.TypeField = "_type"
+	return m, groups, nil
+}
 
-	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+// newPair creates the entries index and the phrasings index, in memory
+// when their paths are "".
+func newPair(m *mapping.IndexMappingImpl, entriesPath, asksPath string) (bleve.Index, bleve.Index, error) {
+	bi, err := bleve.NewUsing(entriesPath, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
-		return nil, fmt.Errorf("new index: %w", err)
+		return nil, nil, fmt.Errorf("new index: %w", err)
 	}
-	ai, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	ai, err := bleve.NewUsing(asksPath, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		bi.Close()
-		return nil, fmt.Errorf("new index: %w", err)
+		return nil, nil, fmt.Errorf("new index: %w", err)
 	}
-	closeAll := func() { bi.Close(); ai.Close() }
-	ix := &Index{
-		bleve:    bi,
-		asks:     ai,
-		analyzer: m.AnalyzerNamed(analyzerName),
-		opts:     opts,
-		size:     len(c.Entries),
-		terms:    make(map[string][]uint32, len(c.Entries)),
-		ids:      map[string]uint32{},
-		canon:    map[string]string{},
-		known:    map[string]struct{}{},
-	}
-	// Coverage compares analysed terms, so the synonym table is keyed by
-	// each word's analysed form.
-	for _, g := range groups {
-		head := ix.Analyze(g[0])
-		for _, w := range g {
-			if t := ix.Analyze(w); len(t) == 1 && len(head) == 1 {
-				ix.canon[t[0]] = head[0]
-			}
-		}
-	}
+	return bi, ai, nil
+}
+
+// writeCorpus writes every entry to bi and every phrasing (the title or one
+// question) to ai, each index with the synonym groups, the two at once.
+func writeCorpus(bi, ai bleve.Index, c *knowledge.Corpus, groups [][]string) error {
 	entries := func(yield func(string, map[string]any) bool) {
 		for _, e := range c.Entries {
 			doc := map[string]any{
@@ -221,37 +282,12 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) {
 			}
 		}
 	}
-	// Bleve analyses and writes the two indexes while the term sets are
-	// built here: the three do not depend on one another.
 	var wg sync.WaitGroup
 	var errEntries, errAsks error
 	wg.Go(func() { errEntries = writeBatches(bi, groups, entries, entryBatch) })
 	wg.Go(func() { errAsks = writeBatches(ai, groups, asks, askBatch) })
-	ix.addTerms(c.Entries)
-	if ix.learns(len(c.Entries)) {
-		ix.rank = ix.trainRanker(c)
-	}
 	wg.Wait()
-	if err := errors.Join(errEntries, errAsks); err != nil {
-		closeAll()
-		return nil, err
-	}
-	if ix.entryStats, err = bm25Stats(bi, FieldTitle, FieldQuestions, FieldTags, FieldBody); err == nil {
-		ix.askStats, err = bm25Stats(ai, FieldAsk)
-	}
-	if err != nil {
-		closeAll()
-		return nil, err
-	}
-	// A smoke query catches a broken synonym source or mapping now, not on
-	// the first question a person asks.
-	if len(c.Entries) > 0 {
-		if _, err := ix.Search(context.Background(), c.Entries[0].Title, 1); err != nil {
-			closeAll()
-			return nil, fmt.Errorf("smoke query: %w", err)
-		}
-	}
-	return ix, nil
+	return errors.Join(errEntries, errAsks)
 }
 
 // Documents per bleve batch. A batch analyses all its documents before it
@@ -335,7 +371,15 @@ func bm25Stats(bi bleve.Index, fields ...string) (*blevesearch.BM25Stats, error)
 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return errors.Join(ix.bleve.Close(), ix.asks.Close()) }
+func (ix *Index) Close() error {
+	var errs []error
+	for _, bi := range []bleve.Index{ix.bleve, ix.asks} {
+		if bi != nil {
+			errs = append(errs, bi.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // Len is the number of entries indexed.
 func (ix *Index) Len() int { return ix.size }
@@ -535,6 +579,7 @@ func (ix *Index) fieldQueries(text string, fuzz []string, field string, boost fl
 
 func search(ctx context.Context, bi bleve.Index, stats *blevesearch.BM25Stats, q query.Query, n int) ([]Hit, error) {
 	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	req.SortBy([]string{"-_score", "_id"})
 	req.PreSearchData = map[string]any{blevesearch.BM25PreSearchDataKey: stats}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
