@@ -579,7 +579,6 @@ func (ix *Index) fieldQueries(text string, fuzz []string, field string, boost fl
 
 func search(ctx context.Context, bi bleve.Index, stats *blevesearch.BM25Stats, q query.Query, n int) ([]Hit, error) {
 	req := bleve.NewSearchRequestOptions(q, n, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
 	req.PreSearchData = map[string]any{blevesearch.BM25PreSearchDataKey: stats}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
