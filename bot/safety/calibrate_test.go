@@ -85,7 +85,7 @@ func TestCalibrateSafety(t *testing.T) {
 		for _, th := range calibrationThresholds() {
 			crisisMin := th.CrisisMin
 			var r safety.SafetyReport
-			perFile := map[string]float64{}
+			perFile, perFileBenign := map[string]float64{}, map[string]float64{}
 			for i, f := range folds {
 				tr := safety.NewWithModel(rules, f.model)
 				tr.Thresholds = th
@@ -93,6 +93,7 @@ func TestCalibrateSafety(t *testing.T) {
 				r = r.Add(fr)
 				if i < len(names) {
 					perFile[names[i]] = float64(fr.CrisisRight) / float64(max(1, fr.CrisisTotal))
+					perFileBenign[names[i]] = fr.Rate("benign")
 				}
 			}
 			fmt.Printf("  declineOverrule=%.2f", th.DeclineOverrule)
@@ -130,7 +131,7 @@ func TestCalibrateSafety(t *testing.T) {
 				}
 			}
 			for _, n := range names {
-				fmt.Printf("    %s crisis %.3f\n", n, perFile[n])
+				fmt.Printf("    %s crisis %.3f benign %.3f\n", n, perFile[n], perFileBenign[n])
 			}
 		}
 	}
