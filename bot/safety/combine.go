@@ -99,12 +99,15 @@ type Thresholds struct {
 // ShortWords 5: crisis 0.923, benign 0.939, ordinary 0.977, short-ordinary
 // check 3 of 63; at 0.25 and 7 (the values before): 0.924 / 0.932 / 0.975,
 // 6 of 63; 0.25 and 5: 0.928 / 0.930 / 0.974, 7; 0.3 and 7: 0.919 / 0.941 /
-// 0.978, 3. Session 11, 70 files (four writers of everyday messages that
-// are no crisis joined): at 0.3 crisis 0.911, benign of the earlier files
-// 0.956, everyday files 0.834, ordinary 0.984, short 3 of 63; at 0.25
-// 0.917 / 0.947 / 0.810 / 0.980, 5 of 63 (the model before them, at 0.3:
-// 0.915 / 0.950 / about 0.78 as the files came / 0.981, 3). CrisisMin
-// 0.25 keeps every crisis category at least where it was.
+// 0.978, 3. Session 11, 74 files (eight writers of everyday messages that
+// are no crisis joined): at 0.3 crisis 0.907, benign of the earlier files
+// 0.961, everyday files 0.885, ordinary 0.983, short 3 of 63; at 0.25
+// 0.915 / 0.952 / 0.864 / 0.980, 4; at 0.2 0.922 / 0.941 / 0.833 / 0.976, 7
+// (the model before them, at 0.3: 0.915 / 0.950 / about 0.78 as the files
+// came / 0.981, 3). 0.2 was chosen first (every crisis category at least
+// where it was); it sent a "dying of shame" idiom of the triage cases and
+// 7 short ordinary messages to crisis, so 0.25: overall crisis where it
+// was, self-harm 0.908 (0.911), abuse 0.902 (0.896).
 func DefaultThresholds() Thresholds {
 	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
 }

@@ -27,13 +27,11 @@ import (
 // (one of them wrote 500 very short messages, a quarter of whose short
 // crisis messages the model had missed) at CrisisMin 0.25 and ShortWords
 // 7; 3 at the values chosen then by leaving one writer out, 0.3 and 5.
-// 5 in session 11 (everyday writers trained on, CrisisMin 0.25 chosen by
-// leaving one writer out): "i think i have an sti" (0.30), "i think im
-// ready to have sex" and "i cant tell my parents im gay" are new at the
-// triage; in the whole pipeline those three get their answer with the
-// line of help on top (the model is not sure and an entry answers), and
-// the two crisis-only replies are the two of before ("i cant stop
-// thinking about her", "i think he likes me").
+// 5 in session 11 (eight writers of everyday messages trained on,
+// CrisisMin 0.25 chosen by leaving one writer out): "i think im ready to
+// have sex" and "i cant stop thinking about him" are new at the triage
+// (in the pipeline the first gets its answer with the line of help on
+// top); at CrisisMin 0.2, 7.
 func TestShortOrdinaryNotCrisis(t *testing.T) {
 	tr := safety.New(knowledgetest.MustDefault(t).Triage)
 	var crisis []string
