@@ -157,6 +157,13 @@ func TestReloadStorm(t *testing.T) {
 	rl := bottest.NewReloader(t, dir)
 	rl.Metrics = metrics.New()
 	r := rl.Responder
+	// The unedited corpus opens the indexes that ship built, outside the
+	// heap; an edited one is indexed in memory. The heap is measured from
+	// a first edit on, so that it compares like with like.
+	writeTitle(t, dir, "kink", "Edit before the storm: is kink okay?")
+	if _, err := rl.Reload(); err != nil {
+		t.Fatal(err)
+	}
 	base := heapInUse()
 
 	var wg sync.WaitGroup
@@ -261,8 +268,12 @@ func TestReloadStorm(t *testing.T) {
 	if builds > 40*perModerator/2 {
 		t.Errorf("%d reload requests from 40 moderators built %d indexes, want at most half as many (requests made during a reload share the next one)", 40*perModerator, builds)
 	}
-	if after-base > 40 {
-		t.Errorf("heap grew by %.1f MB over the storm (%.1f -> %.1f MB), want under 40 MB: replaced indexes are kept", after-base, base, after)
+	// The index keeps the learned rankers of the last four corpora it
+	// trained (about 9 MB each on this corpus), so the heap may grow by
+	// about 30 MB; the 8 to 10 indexes a storm replaces, each with its
+	// ranker, would add well over 100 MB if they were kept.
+	if after-base > 50 {
+		t.Errorf("heap grew by %.1f MB over the storm (%.1f -> %.1f MB), want under 50 MB: replaced indexes are kept", after-base, base, after)
 	}
 	e, _ := r.Library().Corpus.Entry("kink")
 	if want := fmt.Sprintf("Edit %d: ", edits.Load()-1); !strings.HasPrefix(e.Title, want) {
