@@ -54,7 +54,7 @@ func prebuiltKey(c *knowledge.Corpus, opts Options, groups [][]string) string {
 	}
 	put(prebuiltFormat)
 	put(opts.Scoring)
-	put(strconv.Itoa(entryBatch)+"/"+strconv.Itoa(askBatch))
+	put(strconv.Itoa(entryBatch) + "/" + strconv.Itoa(askBatch))
 	put(strconv.Itoa(len(groups)))
 	for _, g := range groups {
 		put(strings.Join(g, "\x00"))
