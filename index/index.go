@@ -371,15 +371,7 @@ func bm25Stats(bi bleve.Index, fields ...string) (*blevesearch.BM25Stats, error)
 }
 
 // Close releases the index.
-func (ix *Index) Close() error {
-	var errs []error
-	for _, bi := range []bleve.Index{ix.bleve, ix.asks} {
-		if bi != nil {
-			errs = append(errs, bi.Close())
-		}
-	}
-	return errors.Join(errs...)
-}
+func (ix *Index) Close() error { return errors.Join(ix.bleve.Close(), ix.asks.Close()) }
 
 // Len is the number of entries indexed.
 func (ix *Index) Len() int { return ix.size }

@@ -34,7 +34,7 @@ const (
 	prebuiltDir = "data/prebuilt"
 	// prebuiltFormat is part of the key: change it whenever the analyzer
 	// or the mapping changes what is indexed (TestShippedIndexIsCurrent
-	// compares every term of every field, so a forgotten change fails).
+	// compares every posting of every field, so a forgotten change fails).
 	prebuiltFormat = "prebuilt1"
 	// The two indexes' folders inside a prebuilt folder, and its key file.
 	prebuiltEntries = "entries"
@@ -89,7 +89,8 @@ func openPrebuilt(key string) (bi, ai bleve.Index, ok bool) {
 		return nil, nil, false
 	}
 	defer os.RemoveAll(dir)
-	if err := copyFS(dir, prebuiltFS, prebuiltDir); err != nil {
+	files, err := fs.Sub(prebuiltFS, prebuiltDir)
+	if err != nil || os.CopyFS(dir, files) != nil {
 		return nil, nil, false
 	}
 	readOnly := map[string]any{"read_only": true}
@@ -101,25 +102,6 @@ func openPrebuilt(key string) (bi, ai bleve.Index, ok bool) {
 		return nil, nil, false
 	}
 	return bi, ai, true
-}
-
-// copyFS copies the tree under root in fsys into dir.
-func copyFS(dir string, fsys fs.FS, root string) error {
-	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
-		to := filepath.Join(dir, filepath.FromSlash(rel))
-		if d.IsDir() {
-			return os.MkdirAll(to, 0o700)
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(to, b, 0o600)
-	})
 }
 
 // writePrebuilt writes the two indexes of c, and their key, into dir,
