@@ -5,7 +5,7 @@
 // They are the corpus's own phrasings (titles and questions of every entry
 // but the crisis entries), the questions it does not answer
 // (knowledge/out-of-scope.txt), the development question sets (crisis rows
-// left out), and a few hand-written questions by parents and teachers in
+// left out), the phrasings waiting to join the corpus, and a few hand-written questions by parents and teachers in
 // data/ordinary-extra.tsv. Run from the repository root:
 //
 //	go run ./bot/safety/gen_ordinary.go
@@ -66,6 +66,20 @@ func main() {
 				continue
 			}
 			add(q)
+		}
+		f.Close()
+	}
+	// Phrasings in people's register that wait to join the corpus (id, then
+	// the question).
+	if f, err := os.Open("testdata/pending-phrasings-2026-12-02.tsv"); err != nil {
+		fmt.Fprintln(os.Stderr, "skipping pending phrasings:", err)
+	} else {
+		sc := bufio.NewScanner(f)
+		for first := true; sc.Scan(); first = false {
+			id, q, _ := strings.Cut(sc.Text(), "\t")
+			if !first && !crisis[id] && id != "sexual-trauma" {
+				add(q)
+			}
 		}
 		f.Close()
 	}
