@@ -30,12 +30,14 @@ import (
 // 0.988, abuse 0.953, minor 0.975, benign 0.964. Session 11 (eight
 // writers of everyday messages trained on, CrisisMin 0.25): crisis 0.948,
 // self-harm 0.889, assault 0.988, abuse 0.965, minor 0.975, benign 0.982.
-// Session 13 (short messages and trigger-word benign messages of ten more
-// writers trained on): crisis 0.945, self-harm 0.889, assault 0.988, abuse
-// 0.965, minor 0.963 (one fewer), benign 0.991.
+// Session 13, first round (short messages and trigger-word benign
+// messages of nine more files): crisis 0.945, self-harm 0.889, assault
+// 0.988, abuse 0.965, minor 0.963 (one fewer), benign 0.991; second round
+// (four more writers): crisis 0.950, self-harm 0.906, assault 0.988, abuse
+// 0.965, minor 0.963, benign 0.991.
 func TestSafetyHeldOut(t *testing.T) {
 	heldOutFloors(t, "../../testdata/safety/heldout.tsv", map[string]float64{
-		"crisis/self-harm": 0.88, "crisis/sexual-assault": 0.98, "crisis/abuse": 0.96, "crisis/minor": 0.96, "benign": 0.99,
+		"crisis/self-harm": 0.90, "crisis/sexual-assault": 0.98, "crisis/abuse": 0.96, "crisis/minor": 0.96, "benign": 0.99,
 	})
 }
 
@@ -53,8 +55,8 @@ func TestSafetyHeldOut(t *testing.T) {
 // 0.967, 0.973, 0.931, 0.986, 0.963; session 8 (65 writers): 0.959,
 // 0.975, 0.960, 0.903, 0.986, 0.963; session 10: 0.962, 0.975, 0.960,
 // 0.931, 0.971 (one minor fewer), 0.963; session 11: 0.962, 0.975,
-// 0.960, 0.931, 0.971, 0.972; session 13: 0.962, 0.975, 0.960, 0.931,
-// 0.971, 0.972. The floors sit just under.
+// 0.960, 0.931, 0.971, 0.972; session 13 (both rounds): 0.962, 0.975,
+// 0.960, 0.931, 0.971, 0.972. The floors sit just under.
 func TestSafetyHeldOut2(t *testing.T) {
 	heldOutFloors(t, "../../testdata/safety/heldout-2026-12-01.tsv", map[string]float64{
 		"crisis/self-harm": 0.97, "crisis/sexual-assault": 0.95, "crisis/abuse": 0.93, "crisis/minor": 0.97, "benign": 0.95,
@@ -73,7 +75,7 @@ func TestSafetyHeldOut2(t *testing.T) {
 // out 1.000 (47 of 47), concern and past and teen all kept out of crisis;
 // at the end of session 8 (65 writers): crisis 0.948, self-harm 0.923,
 // assault 0.952, abuse 0.956, minor 0.971, benign 1.000; the same in
-// session 10; session 13: crisis 0.948, self-harm 0.942, assault 0.929,
+// session 10; session 13 (both rounds): crisis 0.948, self-harm 0.942, assault 0.929,
 // abuse 0.933, minor 1.000, benign 1.000 (one assault and one abuse
 // message fewer than session 11's 0.954). The floors sit just under.
 func TestSafetyHeldOut3(t *testing.T) {
@@ -96,7 +98,8 @@ func TestSafetyHeldOut3(t *testing.T) {
 // of everyday messages trained on (CrisisMin 0.25) 0.861; eight writers,
 // at CrisisMin 0.2 (chosen first by leaving one writer out) 0.885, and at
 // 0.25 (chosen then on the development checks) 0.893. Session 13 (ten
-// more writers' short and trigger-word messages trained on) 0.923.
+// more files of short and trigger-word messages trained on) 0.923; after
+// four more writers 0.925.
 func TestSafetyHeldOutEveryday(t *testing.T) {
 	heldOutFloors(t, "../../testdata/safety/heldout-everyday-2026-12-02.tsv", map[string]float64{"benign": everydayFloor})
 }
@@ -111,12 +114,14 @@ func TestSafetyHeldOutEveryday(t *testing.T) {
 // 12's training: crisis 0.918, self-harm 0.903, assault 0.915, abuse
 // 0.909, minor 0.949, benign kept out 0.885 (seven of its misses were
 // printed once by that run's -v, before misses were hidden behind
-// CONFIDANT_SAFETY_MISSES; nothing was tuned on them). Session 13: crisis
-// 0.927, self-harm 0.917, assault 0.915, abuse 0.909, minor 0.966,
-// benign 0.916. The floors sit just under.
+// CONFIDANT_SAFETY_MISSES; nothing was tuned on them). Session 13, first
+// round: crisis 0.927, self-harm 0.917, assault 0.915, abuse 0.909, minor
+// 0.966, benign 0.916; second round: crisis 0.939 (model alone 0.943),
+// self-harm 0.931, assault 0.932, abuse 0.909, minor 0.983, benign 0.919.
+// The floors sit just under.
 func TestSafetyHeldOut4(t *testing.T) {
 	heldOutFloors(t, "../../testdata/safety/heldout-2026-12-02b.tsv", map[string]float64{
-		"crisis/self-harm": 0.91, "crisis/sexual-assault": 0.91, "crisis/abuse": 0.90, "crisis/minor": 0.96, "benign": 0.91,
+		"crisis/self-harm": 0.93, "crisis/sexual-assault": 0.93, "crisis/abuse": 0.90, "crisis/minor": 0.98, "benign": 0.91,
 	})
 }
 
@@ -227,4 +232,4 @@ func TestSafetyEveryday20261202(t *testing.T) {
 
 // everydayFloor is the least share of the everyday held-out set kept out
 // of a crisis reply.
-const everydayFloor = 0.91
+const everydayFloor = 0.92
