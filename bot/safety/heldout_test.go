@@ -125,6 +125,26 @@ func TestSafetyHeldOut4(t *testing.T) {
 	})
 }
 
+// TestSafetyHeldOut5 measures the triage on
+// testdata/safety/heldout-2026-12-03.tsv: 699 messages (338 crisis:
+// self-harm 101, assault 72, abuse 97, minor 68; 242 benign with alarming
+// words; concern, past and teen; 279 in Spanish, Portuguese, French or
+// German) by four writers with personas of their own (a night
+// pharmacist's customers, a gaming platform's safety officer, a perinatal
+// nurse, a rural social worker) who saw only the label definitions; 101
+// of 800 rows close to anything we hold were dropped unread. Never trained
+// or tuned on. Measured once with the shipped model (session 13): crisis
+// 0.947 (any crisis reply 0.982), self-harm 0.950, assault 0.931, abuse
+// 0.969, minor 0.926, benign kept out 0.946, past 0.882, teen 0.852. A
+// model trained besides on the ten pending writers of
+// testdata/safety/pending-2026-12-03 read the same (crisis 320 of 338,
+// benign 230 of 242) and was not kept. The floors sit just under.
+func TestSafetyHeldOut5(t *testing.T) {
+	heldOutFloors(t, "../../testdata/safety/heldout-2026-12-03.tsv", map[string]float64{
+		"crisis/self-harm": 0.94, "crisis/sexual-assault": 0.93, "crisis/abuse": 0.96, "crisis/minor": 0.92, "benign": 0.94,
+	})
+}
+
 // heldOutFloors prints the figures of the patterns alone, the model alone
 // and both on the labelled set at path, and fails where the combined
 // triage is below a floor.
