@@ -167,7 +167,8 @@ func (r *Responder) afterTriage(ctx context.Context, lib *Library, q string, v s
 
 // crisisReply is the crisis entry for the category and nothing else; in
 // Spanish, Portuguese, French or German the reply in that language comes
-// first, with the English entry below it.
+// first, with the English entry below it. A second crisis the model finds
+// likely adds its line of help (English) or its reply in the language.
 func crisisReply(c *knowledge.Corpus, v safety.Verdict) knowledge.Reply {
 	e, ok := c.Entry(c.Triage.CrisisEntries[v.Category])
 	if !ok {
@@ -177,6 +178,11 @@ func crisisReply(c *knowledge.Corpus, v safety.Verdict) knowledge.Reply {
 		Referral: c.Referral(knowledge.ReferralCrisis), Reason: "triage: " + v.Category + " (" + v.Pattern + ")"}
 	if l, ok := c.CrisisLanguages[v.Lang]; ok && l.Replies[v.Category] != "" {
 		rep.Lang, rep.Help = v.Lang, l.Replies[v.Category]
+		if also := l.Replies[v.Also]; v.Also != "" && also != "" {
+			// The second crisis's reply in the same language follows.
+			rep.Concern, rep.Help = v.Also, rep.Help+"\n\n"+also
+			rep.Reason += ", also " + v.Also
+		}
 	} else if v.Also != "" && c.Triage.Concern[v.Also] != "" {
 		// A second crisis the model finds likely (a partner's violence and
 		// thoughts of suicide in one message): its line of help on top.
