@@ -343,7 +343,8 @@ func bareAge(toks []token, i int) bool {
 // schoolYear reports a school year only teenagers are in, named at toks[i]:
 // "secondaire 3", "je suis en seconde", "4º de la ESO", "9º ano", "1º de
 // bachillerato", "yr 11", "in form 4", "junior high", "a junior in hs",
-// "middle schooler", "GCSEs", "my quinceañera".
+// "middle schooler", "GCSEs", "my quinceañera", "2do de secu", "2 ano do
+// ensino medio", "en 4e".
 func schoolYear(toks []token, i int) bool {
 	at := func(j int) string {
 		if j < 0 || j >= len(toks) {
@@ -381,6 +382,12 @@ func schoolYear(toks []token, i int) bool {
 		return at(i-1) != "after" && at(i-1) != "did" && at(i-2) != "after" && at(i-2) != "did"
 	case "quinceanera":
 		return i == 0 || at(i-1) == "my"
+	case "secu": // "voy en 2do de secu" (Mexico: 12 to 15)
+		return at(i-1) == "de" && (num(i-2) >= 1 && num(i-2) <= 3 || secuYears[at(i-2)])
+	case "medio": // "sou do 2 ano do ensino medio", "to no ensino medio"
+		return at(i-1) == "ensino" && (at(i-2) == "do" && at(i-3) == "ano" || at(i-2) == "no" && presentBe[at(i-3)])
+	case "ae", "ge", "6e", "eme", "aeme", "geme", "2nde", "iere": // "en 4e", "en 6e", "en 3ème", "en 2nde", "en 1ère" as fold leaves them
+		return at(i-1) == "en"
 	}
 	return false
 }
@@ -404,6 +411,10 @@ var (
 		"tabs": true, "people": true, "guys": true, "partners": true, "of": true, "or": true, "to": true, "more": true})
 	foldedSchooler, foldedSchool, foldedMiddle = foldWord("schooler"), foldWord("school"), foldWord("middle")
 	foldedBachillerato                         = foldWord("bachillerato")
+	// "1ro", "2do", "3ro" de secu, as fold leaves them.
+	secuYears = map[string]bool{foldWord("1ro"): true, foldWord("2do"): true, foldWord("3ro"): true, "primero": true, "segundo": true, "tercero": true}
+	// "to", "tou", "estou", "sou": the writer is (now) in a school year.
+	presentBe = map[string]bool{"to": true, "tou": true, "estou": true, "sou": true}
 )
 
 var (
