@@ -475,8 +475,9 @@ func isAge(toks []token, i int, minor bool) bool {
 		// "my period is 6 days late": a count, not an age.
 		return false
 	}
-	if before && toks[i-1].text == "under" && n < 10 {
-		// "two kids under 4": nobody says they are under 4.
+	if before && toks[i-1].text == "under" && (n < 10 || !minor) {
+		// "two kids under 4": nobody says they are under 4; "can i buy
+		// condoms if im under 18": under an adult's age is no adult.
 		return false
 	}
 	if after && (!before || durationPrefix[toks[i-1].text]) && durationUnit[toks[i+1].text] && (i+2 >= len(toks) || toks[i+2].text != "old") {
