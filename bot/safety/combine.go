@@ -46,7 +46,10 @@ type Thresholds struct {
 	// 0 turns the rule off.
 	ShortWords int
 	// AlsoMin: on a crisis reply, another crisis class at least this
-	// likely adds its line of help (Verdict.Also); 0 turns it off.
+	// likely adds its line of help (Verdict.Also); 0 turns it off. 0.08
+	// since session 13: leaving each writer out, the right help first or
+	// second 0.933 at 0.15, 0.939 at 0.08, 0.940 at 0.05, nothing else
+	// moved (a second line only ever goes on a crisis reply).
 	AlsoMin float32
 	// PlainMin: a message of ShortWords or more that names no risk concept
 	// gets a crisis reply from the model alone only from this probability
@@ -109,7 +112,7 @@ type Thresholds struct {
 // 7 short ordinary messages to crisis, so 0.25: overall crisis where it
 // was, self-harm 0.908 (0.911), abuse 0.902 (0.896).
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.15, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
+	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.08, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
 }
 
 // Classify decides what to do with a message.
