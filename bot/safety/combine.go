@@ -281,7 +281,8 @@ func statesMinorAge(toks []token) bool {
 		if minor && isAge(toks, i, true) {
 			return true
 		}
-		if minor && (i > 0 && teenAgePrefix[toks[i-1].text] && (i+1 == len(toks) || !timeUnits[toks[i+1].text]) || i+1 < len(toks) && teenAgeSuffix[toks[i+1].text]) {
+		if minor && (i > 0 && teenAgePrefix[toks[i-1].text] && (i+1 == len(toks) || !timeUnits[toks[i+1].text]) ||
+			i+1 < len(toks) && teenAgeSuffix[toks[i+1].text] && !timeAgo(toks, i)) {
 			return true
 		}
 		// A message that opens with the age: "16 and never kissed", "15, normal?"
@@ -311,6 +312,12 @@ func statesMinorAge(toks []token) bool {
 		}
 	}
 	return false
+}
+
+// timeAgo reports a number at toks[i] that counts years ago or since
+// ("hace 10 años", "il y a 15 ans"), not the writer's age ("on a 17 ans").
+func timeAgo(toks []token, i int) bool {
+	return i > 0 && (durationBefore[toks[i-1].text] || toks[i-1].text == "a" && i > 1 && toks[i-2].text == "y")
 }
 
 // bareAge reports a number (12 to 17) at toks[i] that can only be the
@@ -424,6 +431,11 @@ var (
 	// Words before an age, in the five languages: "at 14", "tengo 15",
 	// "tenho 14", "j'ai 13", "bin 15", "i have 16".
 	teenAgePrefix = foldKeys(map[string]bool{"at": true, "youre": true, "tengo": true, "tenho": true, "jai": true, "bin": true, "have": true, "hab": true, "with": true, "both": true})
+	// Words before "N años/anos/ans/Jahre" that make it a time, not an
+	// age: "hace 10 años", "há 12 anos", "vor 12 Jahren",
+	// "depuis 10 ans", "durante 11 años".
+	durationBefore = foldKeys(map[string]bool{"hace": true, "ha": true, "faz": true, "vor": true, "seit": true, "depuis": true,
+		"durante": true, "desde": true, "por": true, "pendant": true, "fait": true, "uns": true, "unos": true, "quase": true, "casi": true})
 	// Words after an age: "15 here", "16 anos", "14 ans", "14 Jahre".
 	teenAgeSuffix = foldKeys(map[string]bool{"here": true, "anos": true, "ans": true, "jahre": true, "jahren": true, "yr": true, "yrs": true, "yo": true, "btw": true})
 	// Units that make an opening number a count, not an age: "14 days late".

@@ -28,6 +28,11 @@ func TestStatesMinorAge(t *testing.T) {
 		{"quando eu estava no ensino medio eu sofri bullying, hoje tenho 30", false},
 		{"en se couchant il a mal au dos", false},
 		{"soy profesora y tengo 35", false},
+		{"hoy estoy bien, pero hace 10 años intenté suicidarme", false}, // a time ago, not an age
+		{"il y a 15 ans, je me scarifiais", false},
+		{"vor 12 Jahren war ich in der Klinik", false},
+		{"tengo 15 años y tengo una duda", true},
+		{"ma copine et moi on a 17 ans, où acheter des préservatifs", true},
 	} {
 		if got := statesMinorAge(fold(c.msg)); got != c.want {
 			t.Errorf("statesMinorAge(%q) = %v, want %v", c.msg, got, c.want)
