@@ -84,6 +84,10 @@ type PastRules struct {
 	// now: "it happened this morning" after the answer on healing from
 	// sexual trauma.
 	Recent RecentRules
+	// ChildNow: beside a past experience (not self-harm), one of these with
+	// a child named makes it a child at risk now ("he abused me as a kid
+	// and now he babysits my daughter").
+	ChildNow []string
 }
 
 // AfterCrisis says how the message right after a crisis reply is read: one
@@ -141,6 +145,7 @@ type triageFile struct {
 		Redirect map[string]string `yaml:"redirect"`
 		Notices  map[string]string `yaml:"notices"`
 		Recent   RecentRules       `yaml:"recent"`
+		ChildNow []string          `yaml:"child_now"`
 	} `yaml:"past"`
 }
 
@@ -164,7 +169,7 @@ func parseTriage(name string, data []byte, r *Report) TriageRules {
 		Lists: f.Lists, CrisisEntries: f.CrisisEntries, DeclineReplies: f.DeclineReplies,
 		Negations: f.Negations, SafePhrases: f.SafePhrases, Concern: f.Concern, Hotlines: f.Hotlines,
 		Teen: strings.TrimSpace(f.Teen), AfterCrisis: f.AfterCrisis,
-		Past: PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices, Recent: f.Past.Recent},
+		Past: PastRules{Markers: f.Past.Markers, Unless: f.Past.Unless, Redirect: f.Past.Redirect, Notices: f.Past.Notices, Recent: f.Past.Recent, ChildNow: f.Past.ChildNow},
 	}
 	for listName, words := range f.Lists {
 		if len(words) == 0 {

@@ -4,6 +4,7 @@ package safety
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -119,8 +120,26 @@ func DefaultThresholds() Thresholds {
 func (t *Triage) Classify(message string) Verdict { return t.classify(fold(message)) }
 
 // classify is Classify of a message already folded into toks (the patterns
-// and the model read the same folding).
+// and the model read the same folding). A past experience of assault,
+// abuse or harm as a child told beside a child near that harm now ("my
+// uncle abused me when i was a kid and now he babysits my daughter") is a
+// minor at risk: the crisis reply, not the gentle answer about the past.
 func (t *Triage) classify(toks []token) Verdict {
+	v := t.classifyOnce(toks)
+	if v.Past && v.Category != "self-harm" && t.childNear(toks) {
+		return Verdict{Kind: knowledge.VerdictCrisis, Category: "minor", Pattern: v.Pattern + " (a child near it now)", Lang: v.Lang, Teen: v.Teen, Also: v.Category}
+	}
+	return v
+}
+
+// childNear reports a message that names a child and a cue of
+// past.child_now.
+func (t *Triage) childNear(toks []token) bool {
+	return slices.Contains(concepts(wordsOf(toks)), "child") && t.anyPhrase(toks, t.childNow, t.anchors.hits(toks))
+}
+
+// classifyOnce is classify without the check for a child near a past harm.
+func (t *Triage) classifyOnce(toks []token) Verdict {
 	var v Verdict
 	// Read once, for the patterns, the model and the checks between them.
 	hits := t.anchors.hits(toks)

@@ -68,6 +68,8 @@ type Triage struct {
 	past    int
 	unless  int
 	recent  int
+	// childNow: cues that a child is near the harm now (past.child_now).
+	childNow int
 	// afterCrisis: phrases asking for help right after a crisis reply.
 	afterCrisis int
 }
@@ -143,6 +145,7 @@ func NewWithModel(r knowledge.TriageRules, m *Model) *Triage {
 	t.past = phrases(r.Past.Markers)
 	t.unless = phrases(r.Past.Unless)
 	t.recent = phrases(r.Past.Recent.Markers)
+	t.childNow = phrases(r.Past.ChildNow)
 	t.afterCrisis = phrases(r.AfterCrisis.Markers)
 	return t
 }
