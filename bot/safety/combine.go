@@ -127,7 +127,11 @@ func (t *Triage) Classify(message string) Verdict { return t.classify(fold(messa
 func (t *Triage) classify(toks []token) Verdict {
 	v := t.classifyOnce(toks)
 	if v.Past && v.Category != "self-harm" && t.childNear(toks) {
-		return Verdict{Kind: knowledge.VerdictCrisis, Category: "minor", Pattern: v.Pattern + " (a child near it now)", Lang: v.Lang, Teen: v.Teen, Also: v.Category}
+		also := v.Category
+		if also == "minor" {
+			also = ""
+		}
+		return Verdict{Kind: knowledge.VerdictCrisis, Category: "minor", Pattern: v.Pattern + " (a child near it now)", Lang: v.Lang, Teen: v.Teen, Also: also}
 	}
 	return v
 }
