@@ -458,7 +458,7 @@ var (
 	// age: "hace 10 años", "há 12 anos", "vor 12 Jahren",
 	// "depuis 10 ans", "durante 11 años".
 	durationBefore = foldKeys(map[string]bool{"hace": true, "ha": true, "faz": true, "vor": true, "seit": true, "depuis": true,
-		"durante": true, "desde": true, "por": true, "pendant": true, "fait": true, "uns": true, "unos": true, "quase": true, "casi": true})
+		"durante": true, "desde": true, "por": true, "pendant": true, "fait": true, "uns": true, "unos": true})
 	// Words after an age: "15 here", "16 anos", "14 ans", "14 Jahre".
 	teenAgeSuffix = foldKeys(map[string]bool{"here": true, "anos": true, "ans": true, "jahre": true, "jahren": true, "yr": true, "yrs": true, "yo": true, "btw": true})
 	// Units that make an opening number a count, not an age: "14 days late".

@@ -5,8 +5,8 @@
 // They are the corpus's own phrasings (titles and questions of every entry
 // but the crisis entries), the questions it does not answer
 // (knowledge/out-of-scope.txt), the development question sets (crisis rows
-// left out), the phrasings waiting to join the corpus, and a few hand-written questions by parents and teachers in
-// data/ordinary-extra.tsv. Run from the repository root:
+// left out), the phrasings waiting to join the corpus, and a few
+// hand-written questions by parents and teachers in data/ordinary-extra.tsv. Run from the repository root:
 //
 //	go run ./bot/safety/gen_ordinary.go
 package main

@@ -32,6 +32,7 @@ func TestStatesMinorAge(t *testing.T) {
 		{"il y a 15 ans, je me scarifiais", false},
 		{"vor 12 Jahren war ich in der Klinik", false},
 		{"tengo 15 años y tengo una duda", true},
+		{"tengo casi 15 años", true}, // "almost": still an age, not a time ago
 		{"ma copine et moi on a 17 ans, où acheter des préservatifs", true},
 	} {
 		if got := statesMinorAge(fold(c.msg)); got != c.want {
