@@ -34,10 +34,6 @@ func TestTune(t *testing.T) {
 		"phrasing0":  func(o *index.Options) { o.Phrasing = 0 },
 		"phrasing.5": func(o *index.Options) { o.Phrasing = 0.5 },
 		"phrasing2":  func(o *index.Options) { o.Phrasing = 2 },
-		"body.3":     func(o *index.Options) { o.Body = 0.3 },
-		"body1":      func(o *index.Options) { o.Body = 1 },
-		"title1":     func(o *index.Options) { o.Title = 1 },
-		"tags.5":     func(o *index.Options) { o.Tags = .5 },
 	}
 	for name, mod := range variants {
 		o := base

@@ -26,8 +26,7 @@ func BuildBaseline(c *knowledge.Corpus) (*Baseline, error) {
 	}
 	b := bi.NewBatch()
 	for _, e := range c.Entries {
-		text := strings.Join([]string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Tags, ", "), e.Body}, "\n")
-		if err := b.Index(e.ID, map[string]any{"text": text}); err != nil {
+		if err := b.Index(e.ID, map[string]any{"text": entryText(e)}); err != nil {
 			bi.Close()
 			return nil, err
 		}
