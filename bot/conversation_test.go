@@ -36,9 +36,9 @@ func TestConverse(t *testing.T) {
 		}
 	}
 	// A number after "did you mean" or other answers picks that one.
-	rep := r.Converse(ctx, &conv, "is sex therapy confidential and who pays for it")
+	rep := r.Converse(ctx, &conv, "can my therapist tell anyone what i say, and does insurance cover it")
 	if len(conv.Choices) < 2 {
-		t.Fatalf("no choices offered after %q: %+v", "is sex therapy confidential and who pays for it", rep.Alternatives)
+		t.Fatalf("no choices offered after %q: %+v", "can my therapist tell anyone what i say, and does insurance cover it", rep.Alternatives)
 	}
 	want := conv.Choices[1]
 	if rep := r.Converse(ctx, &conv, "2"); rep.ID() != want {

@@ -105,7 +105,7 @@ func TestDMConversation(t *testing.T) {
 	if e := say("conv1", "what about for women?", 2); !strings.Contains(e["title"].(string), "aroused") {
 		t.Errorf("follow-up: %v, want the arousal answer", e["title"])
 	}
-	say("conv2", "is sex therapy confidential and who pays for it", 1)
+	say("conv2", "can my therapist tell anyone what i say, and does insurance cover it", 1)
 	picked := say("conv2", "2", 2)
 	if picked["title"] == nil || strings.Contains(fmt.Sprint(picked["title"]), "ask that again") {
 		t.Errorf("typing 2 after an answer with other answers: %v, want the second option", picked["title"])
