@@ -28,13 +28,38 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// analyzerName names the analyzer in bleve's registry.
-const analyzerName = "confidant_en"
+// analyzerName names the analyzer in bleve's registry; plainAnalyzerName
+// names the same tokenizer with bleve's "standard" filters (lower case,
+// English stop words; no possessives dropped, no stems), which gives the
+// tokens of the "standard" analyzer the whole entries are matched with.
+const (
+	analyzerName      = "confidant_en"
+	plainAnalyzerName = "confidant_plain"
+)
 
 func init() {
 	if err := registry.RegisterAnalyzer(analyzerName, newAnalyzer); err != nil {
 		panic(err)
 	}
+	if err := registry.RegisterAnalyzer(plainAnalyzerName, newPlainAnalyzer); err != nil {
+		panic(err)
+	}
+}
+
+func newPlainAnalyzer(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+	unicodeTokenizer, err := cache.TokenizerNamed(unicode.Name)
+	if err != nil {
+		return nil, fmt.Errorf("analyzer %s: %w", plainAnalyzerName, err)
+	}
+	var filters []analysis.TokenFilter
+	for _, name := range []string{lowercase.Name, en.StopName} {
+		f, err := cache.TokenFilterNamed(name)
+		if err != nil {
+			return nil, fmt.Errorf("analyzer %s: %w", plainAnalyzerName, err)
+		}
+		filters = append(filters, f)
+	}
+	return &analysis.DefaultAnalyzer{Tokenizer: asciiTokenizer{unicode: unicodeTokenizer}, TokenFilters: filters}, nil
 }
 
 func newAnalyzer(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -75,6 +76,17 @@ func TestAnalyzerMatchesEnglish(t *testing.T) {
 	}
 }
 
+// TestPlainAnalyzerMatchesStandard wants from the plain analyzer the very
+// tokens of bleve's "standard" analyzer, which plain search (Baseline)
+// uses, for the same texts.
+func TestPlainAnalyzerMatchesStandard(t *testing.T) {
+	m := mapping.NewIndexMapping()
+	ours, theirs := m.AnalyzerNamed(plainAnalyzerName), m.AnalyzerNamed(standard.Name)
+	for _, text := range questionsOf(t) {
+		sameTokens(t, text, ours.Analyze([]byte(text)), theirs.Analyze([]byte(text)))
+	}
+}
+
 // FuzzTokenizer wants the tokens of bleve's Unicode tokenizer for any text.
 func FuzzTokenizer(f *testing.F) {
 	for _, s := range tricky {
@@ -84,9 +96,11 @@ func FuzzTokenizer(f *testing.F) {
 	ours := asciiTokenizer{unicode: unicodeTokenizer}
 	m := mapping.NewIndexMapping()
 	oursAn, theirsAn := m.AnalyzerNamed(analyzerName), m.AnalyzerNamed(en.AnalyzerName)
+	oursPlain, theirsPlain := m.AnalyzerNamed(plainAnalyzerName), m.AnalyzerNamed(standard.Name)
 	f.Fuzz(func(t *testing.T, text string) {
 		sameTokens(t, text, ours.Tokenize([]byte(text)), unicodeTokenizer.Tokenize([]byte(text)))
 		sameTokens(t, text, oursAn.Analyze([]byte(text)), theirsAn.Analyze([]byte(text)))
+		sameTokens(t, text, oursPlain.Analyze([]byte(text)), theirsPlain.Analyze([]byte(text)))
 	})
 }
 

@@ -35,7 +35,7 @@ const (
 	// prebuiltFormat is part of the key: change it whenever the analyzer
 	// or the mapping changes what is indexed (TestShippedIndexIsCurrent
 	// compares every posting of every field, so a forgotten change fails).
-	prebuiltFormat = "prebuilt2"
+	prebuiltFormat = "prebuilt3"
 	// The two indexes' folders inside a prebuilt folder, and its key file.
 	prebuiltEntries = "entries"
 	prebuiltAsks    = "asks"
