@@ -216,48 +216,43 @@ func newMapping(c *knowledge.Corpus, opts Options) (*mapping.IndexMappingImpl, [
 	} else {
 		groups = nil
 	}
-	dm := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{FieldAsk} {
-		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = analyzerName
-		fm.Store = false
-		fm.IncludeTermVectors = false
-		fm.DocValues = false
-		fm.IncludeInAll = false
-		if groups != nil {
-			fm.SynonymSource = synonymSource
-		}
-		dm.AddFieldMappingsAt(f, fm)
+	source := ""
+	if groups != nil {
+		source = synonymSource
 	}
-	// Every query names its fields, so the catch-all "_all" field would
-	// only cost time and memory.
-	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
-	m.AddDocumentMapping(docType, dm)
-	m.DefaultMapping = dm
-	m.TypeField = "_type"
+	oneField(m, FieldAsk, analyzerName, source)
 	return m, groups, nil
 }
 
-// entryMapping is the mapping of the entries' index: all of an entry's
-// text in one field, analysed by bleve's standard analyzer (no stemming, no
-// synonyms) and scored by tf-idf, as plain full-text search does
-// (Baseline). Matched this way the whole entry ranks long, chatty
-// questions better than BM25 over separate, stemmed fields did; stems,
-// synonyms and typos are the phrasings' part.
-func entryMapping() *mapping.IndexMappingImpl {
-	m := bleve.NewIndexMapping()
+// oneField makes m index documents of one text field, analysed by the
+// analyzer named (with the synonym source named, if any), searchable only:
+// nothing stored, no term vectors or doc values. Every query names its
+// field, so the catch-all "_all" field would only cost time and memory.
+func oneField(m *mapping.IndexMappingImpl, field, analyzer, synonyms string) {
 	dm := bleve.NewDocumentStaticMapping()
 	fm := bleve.NewTextFieldMapping()
-	fm.Analyzer = plainAnalyzerName // the tokens of bleve's "standard", faster
+	fm.Analyzer = analyzer
 	fm.Store = false
 	fm.IncludeTermVectors = false
 	fm.DocValues = false
 	fm.IncludeInAll = false
-	dm.AddFieldMappingsAt(FieldText, fm)
+	fm.SynonymSource = synonyms
+	dm.AddFieldMappingsAt(field, fm)
 	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.AddDocumentMapping(docType, dm)
 	m.DefaultMapping = dm
 	m.TypeField = "_type"
+}
+
+// entryMapping is the mapping of the entries' index: all of an entry's
+// text in one field, analysed with the tokens of bleve's standard analyzer
+// (plainAnalyzerName: no stemming, no synonyms) and scored by tf-idf, as
+// plain full-text search does (Baseline). Matched this way the whole entry
+// ranks long, chatty questions better than BM25 over separate, stemmed
+// fields did; stems, synonyms and typos are the phrasings' part.
+func entryMapping() *mapping.IndexMappingImpl {
+	m := bleve.NewIndexMapping()
+	oneField(m, FieldText, plainAnalyzerName, "")
 	return m
 }
 
