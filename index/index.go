@@ -70,8 +70,8 @@ type Options struct {
 
 // DefaultOptions are the options tuned on the development sets (see README).
 // Since 2026-12-03 the whole entry is matched as plain full-text search
-// does (all its text in one field, bleve's standard analyzer, tf-idf: the
-// baseline `eval --baseline` measures), with weight 2, instead of BM25
+// does (all its text in one field, the tokens of bleve's standard analyzer,
+// tf-idf: the baseline `eval --baseline` measures), with weight 2, instead of BM25
 // over the questions (boost 2) and body (0.6) fields with typo tolerance,
 // weight 1: over 3,300 development questions Recall@1 0.893 -> 0.908,
 // Recall@3 0.969 -> 0.973, long questions 0.866 -> 0.889, `none` handled
@@ -342,11 +342,11 @@ func writeBatches(bi bleve.Index, groups [][]string, docs iter.Seq2[string, map[
 
 // bm25Stats are the document count and, per field, the number of distinct
 // terms, which bleve's BM25 divides to get its average document length.
-// (The entries' index scores by tf-idf, whose statistics bleve adds up
-// correctly over segments.)
 // Bleve adds up the terms of each segment, so an index written in several
 // batches would score differently from the same index written in one;
-// given these, every search scores as if it were one segment.
+// given these, every search scores as if it were one segment. (The
+// entries' index scores by tf-idf, whose statistics need no such help:
+// TestBatchesScoreAsOne.)
 func bm25Stats(bi bleve.Index, fields ...string) (*blevesearch.BM25Stats, error) {
 	idx, err := bi.Advanced()
 	if err != nil {
