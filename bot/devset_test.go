@@ -163,16 +163,55 @@ func devSetFloors(t *testing.T, path string, floors evalFloors) bot.EvalResult {
 // newer phrasings as ordinary examples): 0.916 handled, 20 crisis replies.
 // go test -v -run NoneDevSet20261202 ./bot
 func TestNoneDevSet20261202(t *testing.T) {
-	const path = "../testdata/none-dev-2026-12-02.tsv"
+	noneDevCrisis(t, "../testdata/none-dev-2026-12-02.tsv", noneDevFloor, noneDevMaxCrisis)
+}
+
+// TestNoneDevSet20261203: testdata/none-dev-2026-12-03.tsv, 400 everyday
+// messages that share the corpus's words (a business partner, a hospital
+// discharge, a grace period, hair loss, in-laws, a pill cut in half) by a
+// writer who saw neither the corpus nor any evaluation set; 20 of 420
+// close to a message we hold were dropped. A development set. As it came
+// (2026-12-03): 0.905 handled, 9 crisis replies, all from the safety
+// model alone ("my dog swallowed one of my vitamin pills, should i call
+// the vet"). Taught to the search's learned model as questions it does not
+// answer, they raised `none` handled on a fresh development set but cost
+// Recall@1 on four of five held-out sets (0.882 -> 0.864 on the newest),
+// so they were not kept there.
+// go test -v -run NoneDevSet20261203 ./bot
+func TestNoneDevSet20261203(t *testing.T) {
+	noneDevCrisis(t, "../testdata/none-dev-2026-12-03.tsv", 0.89, 12)
+}
+
+// TestDevSet20261203: testdata/dev-2026-12-03.tsv, 449 questions by three
+// writers with personas of their own (a peer educator's anonymous question
+// box, a couples' clinic's intake forms, adults writing in a second
+// language) who saw only the 72 topic ids and titles; 132 in-scope rows of
+// 30+ words, 48 `none`; 31 of 480 close to a message we hold dropped
+// unread. Written as a fresh development set for tuning (2026-12-03). As
+// it came: Recall@1 0.875, Recall@3 0.963, none handled 0.875, long Recall@1
+// 0.864 (plain Bleve's first hit right 0.893, Recall@3 0.978); the fusion
+// weights of the ranking barely move it (0.870-0.880 over Entry 2 with
+// Phrasing 0-1 and Learned 0-4). Eleven phrases for contraception,
+// periods and the body in regional and older English raised it to 0.880
+// (long Recall@1 0.871).
+// go test -v -run DevSet20261203 ./bot
+func TestDevSet20261203(t *testing.T) {
+	devSetFloors(t, "../testdata/dev-2026-12-03.tsv", evalFloors{recall1: 0.87, recall3: 0.95, none: 0.85, long: 0.85})
+}
+
+// noneDevCrisis holds a set of `none` messages to its floor of handled
+// ones and counts those that got a crisis reply.
+func noneDevCrisis(t *testing.T, path string, floor float64, maxCrisis int) {
+	t.Helper()
 	crisis := 0
-	for _, m := range devSetFloors(t, path, evalFloors{none: noneDevFloor}).Misses {
+	for _, m := range devSetFloors(t, path, evalFloors{none: floor}).Misses {
 		if m.Kind == knowledge.KindCrisis {
 			crisis++
 		}
 	}
 	t.Logf("%s: %d crisis replies", path, crisis)
-	if crisis > noneDevMaxCrisis {
-		t.Errorf("%s: %d everyday messages got a crisis reply, at most %d allowed", path, crisis, noneDevMaxCrisis)
+	if crisis > maxCrisis {
+		t.Errorf("%s: %d everyday messages got a crisis reply, at most %d allowed", path, crisis, maxCrisis)
 	}
 }
 
