@@ -592,8 +592,10 @@ func TestGatewayInterruptions(t *testing.T) {
 			return len(identifies) == 2
 		})
 		_, identifies, _ := f.gatewayLog()
-		if wait := identifies[1].Sub(sent); wait < time.Second || wait > 6*time.Second {
-			t.Errorf("identified %v after op 9, want a wait of 1 to 5 seconds", wait.Round(time.Millisecond))
+		// discordgo waits 1 to 5 seconds; the upper bound leaves room for a
+		// loaded machine (6.005 s was seen with every package testing at once).
+		if wait := identifies[1].Sub(sent); wait < time.Second || wait > 10*time.Second {
+			t.Errorf("identified %v after op 9, want a wait of 1 to 5 seconds (10 at most on a loaded machine)", wait.Round(time.Millisecond))
 		}
 		worksAgain(t, f)
 	})
