@@ -56,6 +56,12 @@ type Confidence struct {
 	// NoneOut makes the reply an honest "no sourced answer".
 	MaxNone float64
 	NoneOut float64
+	// A strong, clear match outweighs a doubt of the learned model: a top
+	// raw score of at least StrongRaw with a runner-up at most
+	// StrongRunnerUp of the top is answered up to NoneOut instead of
+	// MaxNone ("how long does plan b work for": 0.75, runner-up 0.14,
+	// none 0.22). 0 turns it off.
+	StrongRaw, StrongRunnerUp float64
 	// A weak match is no answer but "did you mean": a top raw score under
 	// WeakRaw, a runner-up above WeakRunnerUp of the top, and the learned
 	// model giving the top entry less than WeakLearned ("is this ocd"
@@ -86,9 +92,14 @@ type Confidence struct {
 // and up began to cost right answers). With the model, 0.08 took `none`
 // handled 0.939 -> 0.945 on the development sets, but measured once on the
 // held-out sets it cost 4 right answers and 2 follow-ups and handled no
-// more `none` questions, so MinScore stays 0.01 there.
+// more `none` questions, so MinScore stays 0.01 there. StrongRaw 0.4 with
+// StrongRunnerUp 0.5 since 2026-12-03, chosen on a fresh development set
+// (testdata/dev-2026-12-03.tsv: Recall@1 0.883 -> 0.890) and the older ones
+// (0.909 -> 0.913, `none` handled 0.928 -> 0.927, one more confident wrong
+// answer of about 190); anything from 0.3 to 0.4 and 0.5 to 0.7 read the
+// same.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0.01, MinScoreAlone: 0.08, MinCoverage: 0.3, MaxRunnerUp: 0.99, SuggestScore: 0, SuggestCoverage: 0.15, MaxNone: 0.2, NoneOut: 0.5,
+	return Confidence{MinScore: 0.01, MinScoreAlone: 0.08, MinCoverage: 0.3, MaxRunnerUp: 0.99, SuggestScore: 0, SuggestCoverage: 0.15, MaxNone: 0.2, NoneOut: 0.5, StrongRaw: 0.4, StrongRunnerUp: 0.5,
 		WeakRaw: 0.15, WeakRunnerUp: 0.5, WeakLearned: 0.1}
 }
 
@@ -112,10 +123,11 @@ func (c Confidence) Decide(hits []index.Hit, coverage float64, matched int, none
 		ratio = hits[1].Score / hits[0].Score
 	}
 	detail := fmt.Sprintf("top score %.2f, coverage %.2f (%d words), runner-up ratio %.2f", top, coverage, matched, ratio)
+	strong := c.StrongRaw > 0 && top >= c.StrongRaw && ratio <= c.StrongRunnerUp && (c.NoneOut == 0 || none < c.NoneOut)
 	weak := c.WeakRaw > 0 && topLearned >= 0 && top < c.WeakRaw && ratio > c.WeakRunnerUp && topLearned < c.WeakLearned
 	switch {
 	case top >= minScore && matched >= c.MinWords && (coverage >= c.MinCoverage || (c.MinMatched > 0 && matched >= c.MinMatched)) && ratio <= c.MaxRunnerUp &&
-		(none < 0 || c.MaxNone == 0 || none <= c.MaxNone) && !weak:
+		(none < 0 || c.MaxNone == 0 || none <= c.MaxNone || strong) && !weak:
 		return Confident, "clear best match: " + detail
 	case weak && coverage >= c.SuggestCoverage:
 		return Unsure, fmt.Sprintf("weak match the learned model does not back (%.2f): %s", topLearned, detail)

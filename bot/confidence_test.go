@@ -63,6 +63,42 @@ func TestConfidenceDecide(t *testing.T) {
 	})
 }
 
+// TestStrongMatch: a strong, clear match is answered though the learned
+// model doubts it more than MaxNone allows, up to NoneOut; a weaker or
+// closer one is not.
+func TestStrongMatch(t *testing.T) {
+	c := bot.Confidence{MinScore: 0.01, MinCoverage: 0.3, MaxRunnerUp: 0.99, SuggestCoverage: 0.15, MaxNone: 0.2, NoneOut: 0.5, StrongRaw: 0.4, StrongRunnerUp: 0.5}
+	tests := []struct {
+		name  string
+		hits  []index.Hit
+		none  float64
+		want  bot.Decision
+		unset bool // the same without the strong rule
+	}{
+		{"strong and clear, some doubt", hits(0.75, 0.1), 0.22, bot.Confident, false},
+		{"strong and clear, no doubt", hits(0.75, 0.1), 0.1, bot.Confident, true},
+		{"strong and clear, the model says none", hits(0.75, 0.1), 0.5, bot.OutOfScope, false},
+		{"strong but close", hits(0.75, 0.6), 0.22, bot.Unsure, false},
+		{"clear but weak", hits(0.3, 0.1), 0.22, bot.Unsure, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, reason := c.Decide(tt.hits, 1, 4, tt.none, 0.5); got != tt.want {
+				t.Errorf("Decide = %s (%s), want %s", got, reason, tt.want)
+			}
+			off := c
+			off.StrongRaw = 0
+			want := bot.Unsure
+			if tt.unset || tt.want == bot.OutOfScope {
+				want = tt.want
+			}
+			if got, reason := off.Decide(tt.hits, 1, 4, tt.none, 0.5); got != want {
+				t.Errorf("without the strong rule: Decide = %s (%s), want %s", got, reason, want)
+			}
+		})
+	}
+}
+
 func TestDecisionString(t *testing.T) {
 	tests := []struct {
 		d    bot.Decision
