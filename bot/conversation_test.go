@@ -114,6 +114,7 @@ func TestFollowUps(t *testing.T) {
 		{"the other body for her", "i worry about my erection", "and for her?", "arousal-difficulties"},
 		{"a short message with no answer of its own", "my partner had an affair and i cant stop thinking about it", "how do we rebuild trust", "infidelity"},
 		{"every word in the last entry", "what is sensate focus", "how many times a week", "sensate-focus"},
+		{"three words no closer to another entry", "how does a pap smear and sti check work at the clinic", "does it hurt", "sti-testing"},
 		{"a short message the corpus does not answer", "what is sensate focus", "whats the capital of france", ""},
 		{"the last entry answers the named topic itself", "is it cheating", "does the hurt ever fade", "infidelity"},
 		{"after did you mean, its first choice", "it was just texting", "does the hurt ever fade", "infidelity"},

@@ -35,6 +35,11 @@ const (
 	// confident answer of its own leans on the last answer even without a
 	// pronoun ("how do i stop", "in the uk?")...
 	bareWords = 8
+	// tinyWords: a follow-up of at most this many words with a pronoun or
+	// a cue that shares no more words with the entry it matches alone than
+	// with the last one continues the last ("does it hurt", "will it
+	// hurt").
+	tinyWords = 3
 	// bareNone: ...unless the learned model's probability that nothing
 	// answers it reaches this. Without a pronoun it takes less to read a
 	// message as a question of its own ("whats the weather tmrw") than
@@ -74,7 +79,14 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 		text += " " + exp
 	}
 	ev := evidence{ix: lib.Index, text: text, learned: lib.Index.Learned(text)}
+	shaped := isFollowUp(lib.Corpus.SmallTalk, q) || refersBack(q) || ev.bare(q, alone, last)
 	if alone.Kind == knowledge.KindAnswer && alone.ID() != last && ev.namesTopic(alone.ID(), last) {
+		if shaped && len(talkWords(q)) <= tinyWords && !ev.closerThanLast(alone.ID(), last) {
+			// "does it hurt" after a first time or a test: three words that
+			// say no more about pain during sex than about the last
+			// answer continue it.
+			return r.followTo(last, "follow-up of "+last+", a short question no closer to "+alone.ID())
+		}
 		if rel.Stays(alone.ID(), last) {
 			// "does the hurt go away" after cheating is not about pain
 			// during sex.
@@ -82,7 +94,6 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 		}
 		return knowledge.Reply{}, false
 	}
-	shaped := isFollowUp(lib.Corpus.SmallTalk, q) || refersBack(q) || ev.bare(q, alone, last)
 	if shaped {
 		for _, kind := range knowledge.MoveKinds {
 			if to := rel.Move(kind, last); to != "" && to != last && said.hasAny(rel.Words[kind]) {
@@ -187,6 +198,14 @@ func (ev evidence) namesTopic(id, last string) bool {
 	}
 	p := ev.learned[id]
 	return p >= sureTopic || (p >= likelyTopic && withID > withLast)
+}
+
+// closerThanLast reports whether more of the message's words are in entry
+// id than in last.
+func (ev evidence) closerThanLast(id, last string) bool {
+	_, withID := ev.ix.Overlap(ev.text, id)
+	_, withLast := ev.ix.Overlap(ev.text, last)
+	return withID > withLast
 }
 
 // closer reports whether the message leans to entry id at least as much as
