@@ -58,6 +58,13 @@ func (r *Responder) Swap(lib *Library) *Library { return r.lib.Swap(lib) }
 // SetConfidence replaces the confidence rule (for calibration).
 func (r *Responder) SetConfidence(c Confidence) { r.confidence = c }
 
+// TooLongReply is the kind reply to a message longer than the bot reads
+// (knowledge.MaxInputBytes, or a line longer than a console reads whole).
+func TooLongReply() knowledge.Reply {
+	return knowledge.Reply{Kind: knowledge.KindFallback, Category: "too-long",
+		Message: "That message is longer than I can read in one go. Could you shorten it to the main question, in a sentence or two?"}
+}
+
 // Respond answers one message. It never fails: problems become a kind reply
 // (and a log line without any of the message's content).
 func (r *Responder) Respond(ctx context.Context, message string) knowledge.Reply {
@@ -84,8 +91,7 @@ func (r *Responder) respond(ctx context.Context, lib *Library, message, last, cr
 	q = StripMentions(q)
 	switch {
 	case tooLong:
-		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "too-long",
-			Message: "That message is longer than I can read in one go. Could you shorten it to the main question, in a sentence or two?"}
+		return TooLongReply()
 	case q == "":
 		return knowledge.Reply{Kind: knowledge.KindFallback, Category: "empty",
 			Message: "I didn't catch a question there. Ask me anything about sex, intimacy, sexual health or sex therapy, in your own words."}

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/confidant-bot/confidant/bot"
 	"github.com/confidant-bot/confidant/knowledge"
@@ -79,34 +80,43 @@ func runAsk(ctx context.Context, args []string, s stdio, getenv env) error {
 	enc := json.NewEncoder(s.out)
 	enc.SetEscapeHTML(false)
 	var conv bot.Conversation
-	answer := func(q string) error {
-		var rep knowledge.Reply
-		if *conversation {
-			rep = r.Converse(ctx, &conv, q)
-		} else {
-			rep = r.Respond(ctx, q)
-		}
+	write := func(rep knowledge.Reply) error {
 		if *asJSON {
 			return enc.Encode(toJSON(rep))
 		}
 		_, err := fmt.Fprintf(s.out, "%s\n\n", rep.Text())
 		return err
 	}
+	answer := func(q string) error {
+		if *conversation {
+			return write(r.Converse(ctx, &conv, q))
+		}
+		return write(r.Respond(ctx, q))
+	}
 	if fs.NArg() > 0 {
 		return answer(joinArgs(fs.Args()))
 	}
-	sc := bufio.NewScanner(s.in)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for sc.Scan() {
+	// Lines of any length: one too long to read whole gets the kind reply
+	// and the lines after it are still answered.
+	lines := newLineReader(s.in)
+	for {
+		line, tooLong, err := lines.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read input: %w", err)
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := answer(sc.Text()); err != nil {
+		if tooLong {
+			err = write(bot.TooLongReply())
+		} else {
+			err = answer(line)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read input: %w", err)
-	}
-	return nil
 }

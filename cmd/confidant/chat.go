@@ -70,8 +70,7 @@ func runChat(ctx context.Context, args []string, s stdio, getenv env) error {
 		var rep knowledge.Reply
 		switch {
 		case tooLong:
-			rep = knowledge.Reply{Kind: knowledge.KindFallback, Category: "too-long",
-				Message: "That message is longer than I can read in one go. Could you shorten it to the main question, in a sentence or two?"}
+			rep = bot.TooLongReply()
 		case line == "/quit" || line == "/exit":
 			return nil
 		case line == "/help":

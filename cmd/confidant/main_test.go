@@ -146,6 +146,34 @@ func TestAskJSONLines(t *testing.T) {
 	}
 }
 
+// TestAskHugeLine: a line of 6 MB gets the kind "too long" reply and the
+// lines after it are still answered (bufio.Scanner's limit once ended the
+// run with "token too long" and nothing answered).
+func TestAskHugeLine(t *testing.T) {
+	in := strings.Repeat("a", 6<<20) + "\nwhat is aasect certification\n"
+	res := mustRun(t, in, nil, "ask", "--json")
+	if res.runErr != nil {
+		t.Fatalf("ask --json error: %v", res.runErr)
+	}
+	lines := strings.Split(strings.TrimSuffix(res.out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2:\n%.300s", len(lines), res.out)
+	}
+	var first, second askJSON
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &second); err != nil {
+		t.Fatal(err)
+	}
+	if first.Kind != "fallback" || !strings.Contains(first.Text, "longer than I can read") {
+		t.Errorf("huge line: got %s %.80q, want the too-long fallback", first.Kind, first.Text)
+	}
+	if second.Kind != "answer" || second.ID != "aasect-certification" {
+		t.Errorf("line after it: got %s %q, want the aasect-certification answer", second.Kind, second.ID)
+	}
+}
+
 func TestList(t *testing.T) {
 	res := mustRun(t, "", nil, "list", "--json")
 	if res.runErr != nil {
