@@ -81,7 +81,7 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 	ev := evidence{ix: lib.Index, text: text, learned: lib.Index.Learned(text)}
 	shaped := isFollowUp(lib.Corpus.SmallTalk, q) || refersBack(q) || ev.bare(q, alone, last)
 	if alone.Kind == knowledge.KindAnswer && alone.ID() != last && ev.namesTopic(alone.ID(), last) {
-		if shaped && len(talkWords(q)) <= tinyWords && !ev.closerThanLast(alone.ID(), last) {
+		if withID, withLast := ev.shared(alone.ID(), last); shaped && len(talkWords(q)) <= tinyWords && withID <= withLast {
 			// "does it hurt" after a first time or a test: three words that
 			// say no more about pain during sex than about the last
 			// answer continue it.
@@ -191,8 +191,7 @@ func (ev evidence) within(last string) bool {
 // as being asexual?" after low desire). Without a learned model, the
 // shared words decide.
 func (ev evidence) namesTopic(id, last string) bool {
-	_, withID := ev.ix.Overlap(ev.text, id)
-	_, withLast := ev.ix.Overlap(ev.text, last)
+	withID, withLast := ev.shared(id, last)
 	if ev.learned == nil {
 		return withID > withLast
 	}
@@ -200,12 +199,12 @@ func (ev evidence) namesTopic(id, last string) bool {
 	return p >= sureTopic || (p >= likelyTopic && withID > withLast)
 }
 
-// closerThanLast reports whether more of the message's words are in entry
-// id than in last.
-func (ev evidence) closerThanLast(id, last string) bool {
-	_, withID := ev.ix.Overlap(ev.text, id)
-	_, withLast := ev.ix.Overlap(ev.text, last)
-	return withID > withLast
+// shared counts the message's distinct words found in entry id and in
+// entry last.
+func (ev evidence) shared(id, last string) (withID, withLast int) {
+	_, withID = ev.ix.Overlap(ev.text, id)
+	_, withLast = ev.ix.Overlap(ev.text, last)
+	return withID, withLast
 }
 
 // closer reports whether the message leans to entry id at least as much as
@@ -213,8 +212,7 @@ func (ev evidence) closerThanLast(id, last string) bool {
 // as many and the learned model finds id likely. Less than namesTopic asks
 // of an entry that is no neighbour.
 func (ev evidence) closer(id, last string) bool {
-	_, withID := ev.ix.Overlap(ev.text, id)
-	_, withLast := ev.ix.Overlap(ev.text, last)
+	withID, withLast := ev.shared(id, last)
 	return withID > withLast || (withID == withLast && ev.learned[id] >= likelyTopic)
 }
 
