@@ -43,6 +43,11 @@ func (r *Responder) Converse(ctx context.Context, conv *Conversation, message st
 	q, _ := knowledge.Clean(message)
 	q = StripMentions(q)
 	if rep, ok := r.choose(lib, conv, q); ok {
+		if conv.Crisis != "" && rep.Kind == knowledge.KindAnswer {
+			// An answer picked below a crisis reply keeps that crisis's
+			// line of help on top.
+			rep.Concern, rep.Help = conv.Crisis, lib.Corpus.Triage.Concern[conv.Crisis]
+		}
 		conv.remember(rep)
 		return rep
 	}

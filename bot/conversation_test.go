@@ -195,4 +195,15 @@ func TestAfterCrisisReply(t *testing.T) {
 	if rep := r.Converse(ctx, start(), "thank you"); rep.Kind != knowledge.KindSmallTalk {
 		t.Errorf("thanks after a crisis reply: got %s, want small talk", rep.Kind)
 	}
+	// A number picks an answer offered below an assault's crisis reply,
+	// which keeps the assault line of help on top.
+	var assault bot.Conversation
+	first := r.Converse(ctx, &assault, "he didnt stop when i said no last night, can i still take the morning after pill")
+	if first.Kind != knowledge.KindCrisis || len(first.Alternatives) == 0 {
+		t.Fatalf("assault with a side question: got %s with %d choices, want a crisis reply offering some", first.Kind, len(first.Alternatives))
+	}
+	rep = r.Converse(ctx, &assault, "1")
+	if rep.Kind != knowledge.KindAnswer || rep.ID() != first.Alternatives[0].ID || rep.Concern != "sexual-assault" || rep.Help == "" {
+		t.Errorf(`"1" below the assault reply: got %s %q concern %q, want %s with the assault line of help`, rep.Kind, rep.ID(), rep.Concern, first.Alternatives[0].ID)
+	}
 }

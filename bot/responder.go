@@ -138,7 +138,19 @@ func (r *Responder) afterTriage(ctx context.Context, lib *Library, q string, v s
 				return rep
 			}
 		}
-		return crisisReply(c, v)
+		rep := crisisReply(c, v)
+		if v.Category != "self-harm" && v.Category != "minor" && !v.Firm {
+			// Below the crisis resources, the answers that fit the rest of
+			// the message with confidence, among those related.yaml lets
+			// this category offer: a question asked beside the crisis ("he
+			// didn't stop when I said no, can I still get the morning-after
+			// pill") is not lost. Never for self-harm or a child at risk,
+			// nor a firm pattern: there the help is all the reply says.
+			if related := r.retrieve(ctx, lib, c, q); related.Kind == knowledge.KindAnswer || related.Category == "siblings" {
+				rep.Alternatives = c.Related.Beside(v.Category, offered(related))
+			}
+		}
+		return rep
 	case knowledge.VerdictDecline:
 		return r.declineReply(ctx, lib, q, v)
 	}
@@ -207,18 +219,24 @@ func (r *Responder) declineReply(ctx context.Context, lib *Library, q string, v 
 	switch v.Category {
 	case "medical-advice":
 		rep.Referral = c.Referral(knowledge.ReferralDoctor)
-		if related := r.retrieve(ctx, lib, c, q); len(related.Alternatives) > 0 || related.Entry != nil {
-			if related.Entry != nil {
-				rep.Alternatives = append(rep.Alternatives, knowledge.Alternative{ID: related.Entry.ID, Title: related.Entry.Title, Score: related.Score})
-			}
-			for _, a := range related.Alternatives {
-				if len(rep.Alternatives) < MaxAlternatives {
-					rep.Alternatives = append(rep.Alternatives, a)
-				}
-			}
-		}
+		rep.Alternatives = offered(r.retrieve(ctx, lib, c, q))
 	}
 	return rep
+}
+
+// offered is what a reply from search offers as choices: its entry first,
+// if it has one, then its alternatives, at most MaxAlternatives in all.
+func offered(rep knowledge.Reply) []knowledge.Alternative {
+	var out []knowledge.Alternative
+	if rep.Entry != nil {
+		out = append(out, knowledge.Alternative{ID: rep.Entry.ID, Title: rep.Entry.Title, Score: rep.Score})
+	}
+	for _, a := range rep.Alternatives {
+		if len(out) < MaxAlternatives {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // retrieve searches the corpus and applies the confidence rule.

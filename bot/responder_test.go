@@ -136,6 +136,43 @@ func TestRespondCrisis(t *testing.T) {
 	}
 }
 
+// TestCrisisOffersWhatWasAskedBeside: below an assault's or abuse's crisis
+// help, the answers the rest of the message asks for with confidence, among
+// those related.yaml lets the category offer; never below self-harm or a
+// child at risk.
+func TestCrisisOffersWhatWasAskedBeside(t *testing.T) {
+	r := bottest.MustResponder(t)
+	c := bottest.MustLibrary(t).Corpus
+	tests := []struct {
+		message, category, want string // want "" for no choices at all
+	}{
+		{"he didnt stop when i said no last night, can i still take the morning after pill", "sexual-assault", "emergency-contraception"},
+		{"my ex is threatening to leak my nudes to my family", "abuse", "sexting-and-nudes"},
+		{"i want to die, i cant get erections anymore and my wife is leaving", "self-harm", ""},
+		{"my stepdad touches me at night, is that normal for puberty", "minor", ""},
+	}
+	for _, tt := range tests {
+		rep := r.Respond(context.Background(), tt.message)
+		if rep.Kind != knowledge.KindCrisis || rep.Category != tt.category {
+			t.Errorf("%q: %s %s, want a %s crisis reply", tt.message, rep.Kind, rep.Category, tt.category)
+			continue
+		}
+		var ids []string
+		for _, a := range rep.Alternatives {
+			ids = append(ids, a.ID)
+			if !slices.Contains(c.Related.BesideCrisis[tt.category], a.ID) {
+				t.Errorf("%q offers %s, which related.yaml does not list for %s", tt.message, a.ID, tt.category)
+			}
+		}
+		if tt.want == "" && len(ids) > 0 || tt.want != "" && !slices.Contains(ids, tt.want) {
+			t.Errorf("%q offers %v, want %q", tt.message, ids, tt.want)
+		}
+		if tt.want != "" && !strings.Contains(rep.Text(), rep.ChoicesHeading()) {
+			t.Errorf("%q: the choices are not listed in the text", tt.message)
+		}
+	}
+}
+
 func TestRespondDecline(t *testing.T) {
 	r := bottest.MustResponder(t)
 	rep := r.Respond(context.Background(), "how many mg of viagra should I take")

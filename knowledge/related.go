@@ -25,6 +25,21 @@ type Related struct {
 	Words    map[string][]string `yaml:"words"`
 	NewTopic []string            `yaml:"new_topic"`
 	Siblings [][]string          `yaml:"siblings"`
+	// BesideCrisis lists, per crisis category, the ordinary entries a
+	// crisis reply may offer below its help.
+	BesideCrisis map[string][]string `yaml:"beside_crisis"`
+}
+
+// Beside keeps the choices a crisis reply of category may offer below its
+// help (related.yaml beside_crisis), in their order.
+func (r Related) Beside(category string, choices []Alternative) []Alternative {
+	var out []Alternative
+	for _, a := range choices {
+		if slices.Contains(r.BesideCrisis[category], a.ID) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // AreSiblings reports whether a and b are in one sibling group.
@@ -139,6 +154,15 @@ func parseRelated(name string, data []byte, c *Corpus, fallback bool, r *Report)
 		for _, id := range g {
 			exists(id)
 		}
+	}
+	for cat, ids := range rel.BesideCrisis {
+		kept := ids[:0]
+		for _, id := range ids {
+			if exists(id) && !crisis(id) {
+				kept = append(kept, id)
+			}
+		}
+		rel.BesideCrisis[cat] = kept
 	}
 	for kind := range rel.Words {
 		if !slices.Contains(MoveKinds, kind) {

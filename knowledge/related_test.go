@@ -136,6 +136,7 @@ func TestRelatedRefusesCrisisEntries(t *testing.T) {
 	for _, file := range []string{
 		"time:\n  sexual-trauma: sexual-assault-help\n",
 		"topics:\n  crisis-self-harm: [help]\n",
+		"beside_crisis:\n  abuse: [consent, crisis-self-harm]\n",
 	} {
 		_, rep, err := knowledge.Load(withRelated(t, file))
 		refused := false
@@ -158,5 +159,25 @@ func TestRelatedMissingEntryLoads(t *testing.T) {
 	}
 	if _, ok := c.Related.Topics["no-such-entry"]; ok {
 		t.Errorf("the missing entry's topic was kept")
+	}
+}
+
+// TestRelatedBeside: a crisis reply offers only the entries its category
+// lists, in the order given; an entry the corpus lacks is dropped.
+func TestRelatedBeside(t *testing.T) {
+	c, rep, err := knowledge.Load(withRelated(t, "beside_crisis:\n  sexual-assault: [hiv-prevention, emergency-contraception, no-such-entry]\n"))
+	if err != nil {
+		t.Fatalf("corpus refused: %v (%v)", err, rep.Problems)
+	}
+	choices := []knowledge.Alternative{{ID: "premature-ejaculation"}, {ID: "emergency-contraception"}, {ID: "no-such-entry"}, {ID: "hiv-prevention"}}
+	var got []string
+	for _, a := range c.Related.Beside("sexual-assault", choices) {
+		got = append(got, a.ID)
+	}
+	if want := "emergency-contraception hiv-prevention"; strings.Join(got, " ") != want {
+		t.Errorf("sexual-assault keeps %v, want %s", got, want)
+	}
+	if kept := c.Related.Beside("abuse", choices); len(kept) != 0 {
+		t.Errorf("abuse, listed nowhere, keeps %v, want none", kept)
 	}
 }

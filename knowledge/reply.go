@@ -128,6 +128,25 @@ func (r Reply) ID() string {
 	return r.Entry.ID
 }
 
+// ListsChoices reports that the reply's alternatives are listed, numbered,
+// in its text: "did you mean" choices, general entries beside a decline,
+// and the ordinary answers below a crisis reply. (Under a confident answer
+// they are "Other answers", offered apart.)
+func (r Reply) ListsChoices() bool {
+	return len(r.Alternatives) > 0 && (r.Kind == KindFallback || r.Kind == KindDecline || r.Kind == KindCrisis)
+}
+
+// ChoicesHeading is the line above the listed choices, if any.
+func (r Reply) ChoicesHeading() string {
+	switch r.Kind {
+	case KindDecline:
+		return "General information that may help:"
+	case KindCrisis:
+		return "If you were also asking about something else, these answers may fit (type a number or pick one):"
+	}
+	return ""
+}
+
 // Text renders the reply as plain text (with light Markdown), for the
 // console and for tests.
 func (r Reply) Text() string {
@@ -155,10 +174,10 @@ func (r Reply) Text() string {
 		b.WriteString(r.Notice)
 		b.WriteString("\n\n")
 	}
-	if r.Kind == KindDecline && len(r.Alternatives) > 0 {
-		b.WriteString("General information that may help:\n")
-	}
-	if (r.Kind == KindFallback || r.Kind == KindDecline) && len(r.Alternatives) > 0 {
+	if r.ListsChoices() {
+		if h := r.ChoicesHeading(); h != "" {
+			b.WriteString(h + "\n")
+		}
 		for i, a := range r.Alternatives {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, a.Title)
 		}

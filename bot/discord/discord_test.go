@@ -231,6 +231,20 @@ func TestDiscord(t *testing.T) {
 		}
 	})
 
+	t.Run("an assault's crisis reply offers the question asked beside it", func(t *testing.T) {
+		dm(f, "u3b", "he didnt stop when i said no last night, can i still take the morning after pill")
+		bottest.WaitFor(t, "reply", func() bool { return len(messagesTo(f, "dm-u3b")) == 1 })
+		msg := messagesTo(f, "dm-u3b")[0]
+		e := embedOf(t, msg)
+		if d := fmt.Sprint(e["description"]); !strings.Contains(d, "800-656") || !strings.Contains(d, "morning-after pill") {
+			t.Errorf("description = %q, want the assault help and the morning-after pill listed below it", d)
+		}
+		if got := fmt.Sprint(msg.Body["components"]); !strings.Contains(got, "Other answers") || !strings.Contains(got, "emergency-contraception") {
+			t.Errorf("components = %s, want an Other answers menu with emergency-contraception", got)
+		}
+		assertNoMentions(t, msg.Body)
+	})
+
 	t.Run("ask is ephemeral in a server and in a DM", func(t *testing.T) {
 		for _, tc := range []struct {
 			name string

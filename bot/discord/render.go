@@ -85,10 +85,10 @@ func renderEmbed(r knowledge.Reply) *discordgo.MessageEmbed {
 	if r.Notice != "" {
 		desc = append(desc, r.Notice)
 	}
-	if (r.Kind == knowledge.KindFallback || r.Kind == knowledge.KindDecline) && len(r.Alternatives) > 0 {
+	if r.ListsChoices() {
 		var b strings.Builder
-		if r.Kind == knowledge.KindDecline {
-			b.WriteString("General information that may help:\n")
+		if h := r.ChoicesHeading(); h != "" {
+			b.WriteString(h + "\n")
 		}
 		for i, a := range r.Alternatives {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, a.Title)
@@ -132,7 +132,7 @@ func renderEmbed(r knowledge.Reply) *discordgo.MessageEmbed {
 
 func renderComponents(r knowledge.Reply) []discordgo.MessageComponent {
 	var rows []discordgo.MessageComponent
-	if len(r.Alternatives) > 0 && r.Kind != knowledge.KindCrisis {
+	if len(r.Alternatives) > 0 {
 		placeholder := "Other answers"
 		if r.Kind == knowledge.KindFallback {
 			placeholder = "Did you mean…"
