@@ -118,6 +118,8 @@ func TestFollowUps(t *testing.T) {
 		{"a short message the corpus does not answer", "what is sensate focus", "whats the capital of france", ""},
 		{"the last entry answers the named topic itself", "is it cheating", "does the hurt ever fade", "infidelity"},
 		{"after did you mean, its first choice", "it was just texting", "does the hurt ever fade", "infidelity"},
+		{"a short message resting on one word the last answer has", "white stuff in my underwear every day", "when should i worry", "vaginal-discharge"},
+		{"one word, but a topic the model is sure of", "white stuff in my underwear every day", "what about chlamydia", "sti-basics"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var conv bot.Conversation
