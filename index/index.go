@@ -188,10 +188,12 @@ func build(c *knowledge.Corpus, opts Options, prebuilt bool) (*Index, error) {
 		ix.Close()
 		return nil, err
 	}
-	if ix.phrasings, err = ix.newPhrasings(c, groups); err != nil {
+	syns, err := ix.phrasingSynonyms(groups)
+	if err != nil {
 		ix.Close()
 		return nil, err
 	}
+	ix.phrasings.scoreAs(ix.askStats, FieldAsk, syns)
 	// A smoke query catches a broken synonym source or mapping now, not on
 	// the first question a person asks.
 	if len(c.Entries) > 0 {
@@ -413,25 +415,19 @@ func (ix *Index) Analyze(text string) []string {
 // the analyser's tokens directly: looking a word up needs no string of its
 // own, so only new words are copied.
 func (ix *Index) addTerms(entries []*knowledge.Entry) {
+	ix.phrasings = &phrasingIndex{postings: map[string][]posting{}}
 	for _, e := range entries {
 		var set []uint32
-		for _, text := range []string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Tags, ", "), e.Body} {
-			for _, tok := range ix.analyzer.Analyze([]byte(text)) {
-				if _, ok := ix.known[string(tok.Term)]; !ok {
-					ix.known[string(tok.Term)] = struct{}{}
-				}
-				id, ok := ix.ids[string(tok.Term)]
-				if c, syn := ix.canon[string(tok.Term)]; syn {
-					id, ok = ix.ids[c]
-				}
-				if !ok {
-					ct := ix.canonical(string(tok.Term))
-					id = uint32(len(ix.words))
-					ix.words = append(ix.words, ct)
-					ix.ids[ct] = id
-				}
-				set = append(set, id)
-			}
+		// The title and each question are analysed alone, for the
+		// phrasings' own index too (in the order writeCorpus gives them to
+		// bleve); the tags and the body only add terms.
+		for i, text := range append([]string{e.Title}, e.Questions...) {
+			toks := ix.analyzer.Analyze([]byte(text))
+			ix.phrasings.add(askID(e.ID, i), toks)
+			set = ix.addTokens(set, toks)
+		}
+		for _, text := range []string{strings.Join(e.Tags, ", "), e.Body} {
+			set = ix.addTokens(set, ix.analyzer.Analyze([]byte(text)))
 		}
 		slices.Sort(set)
 		ix.terms[e.ID] = slices.Clip(slices.Compact(set))
@@ -443,6 +439,28 @@ func (ix *Index) addTerms(entries []*knowledge.Entry) {
 	for _, l := range ix.byLen {
 		slices.Sort(l)
 	}
+}
+
+// addTokens adds the ids of the tokens' canonical terms to set, and the
+// terms to known, words and ids.
+func (ix *Index) addTokens(set []uint32, toks analysis.TokenStream) []uint32 {
+	for _, tok := range toks {
+		if _, ok := ix.known[string(tok.Term)]; !ok {
+			ix.known[string(tok.Term)] = struct{}{}
+		}
+		id, ok := ix.ids[string(tok.Term)]
+		if c, syn := ix.canon[string(tok.Term)]; syn {
+			id, ok = ix.ids[c]
+		}
+		if !ok {
+			ct := ix.canonical(string(tok.Term))
+			id = uint32(len(ix.words))
+			ix.words = append(ix.words, ct)
+			ix.ids[ct] = id
+		}
+		set = append(set, id)
+	}
+	return set
 }
 
 // hasTerm reports whether the sorted term set holds term.

@@ -20,8 +20,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	blevesearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
-
-	"github.com/confidant-bot/confidant/knowledge"
 )
 
 // phrasingIndex holds, per analysed term, the phrasings that have it.
@@ -36,6 +34,7 @@ type phrasingIndex struct {
 	// synonyms maps an analysed term to its synonyms, as the thesaurus of
 	// the phrasings' bleve index gives them.
 	synonyms map[string][]string
+	scratch  []termFreq // while adding
 }
 
 // posting is one document that has a term, and how many times.
@@ -44,32 +43,44 @@ type posting struct {
 	freq uint32
 }
 
-// newPhrasingIndex analyses the phrasings (ids and texts in the same order)
-// with an.
-func newPhrasingIndex(an analysis.Analyzer, ids, texts []string, synonyms map[string][]string) *phrasingIndex {
-	p := &phrasingIndex{ids: ids, length: make([]float64, len(texts)), postings: map[string][]posting{}, docs: float64(len(texts)), synonyms: synonyms}
-	freq := map[string]uint32{}
-	for doc, text := range texts {
-		toks := an.Analyze([]byte(text))
-		clear(freq)
-		for _, t := range toks {
-			freq[string(t.Term)]++
+// add indexes one phrasing, given as its analysed tokens.
+func (p *phrasingIndex) add(id string, toks analysis.TokenStream) {
+	doc := uint32(len(p.ids))
+	p.ids = append(p.ids, id)
+	// A phrasing has a few words: its distinct terms are found by looking
+	// back, without a map per phrasing.
+	first := len(p.scratch)
+	for _, t := range toks {
+		found := false
+		for i := first; i < len(p.scratch); i++ {
+			if string(t.Term) == p.scratch[i].term {
+				p.scratch[i].freq++
+				found = true
+				break
+			}
 		}
-		for term, n := range freq {
-			p.postings[term] = append(p.postings[term], posting{doc: uint32(doc), freq: n})
+		if !found {
+			p.scratch = append(p.scratch, termFreq{term: string(t.Term), freq: 1})
 		}
-		norm := float64(float32(1 / math.Sqrt(float64(len(toks)))))
-		p.length[doc] = 1 / (norm * norm)
 	}
-	if len(texts) > 0 {
-		p.avgLen = math.Ceil(float64(len(p.postings)) / p.docs)
+	for _, tf := range p.scratch[first:] {
+		p.postings[tf.term] = append(p.postings[tf.term], posting{doc: doc, freq: tf.freq})
 	}
-	return p
+	p.scratch = p.scratch[:first]
+	norm := float64(float32(1 / math.Sqrt(float64(len(toks)))))
+	p.length = append(p.length, 1/(norm*norm))
 }
 
-// scoreAs takes bleve's statistics: its document count holds the synonym
-// definitions too.
-func (p *phrasingIndex) scoreAs(stats *blevesearch.BM25Stats, field string) {
+// termFreq is a term of the phrasing being added and its count.
+type termFreq struct {
+	term string
+	freq uint32
+}
+
+// scoreAs takes bleve's statistics (its document count holds the synonym
+// definitions too) and the synonyms to expand.
+func (p *phrasingIndex) scoreAs(stats *blevesearch.BM25Stats, field string, synonyms map[string][]string) {
+	p.synonyms = synonyms
 	p.docs = stats.DocCount
 	if p.docs > 0 {
 		p.avgLen = math.Ceil(float64(stats.FieldCardinality[field]) / p.docs)
@@ -328,39 +339,30 @@ func thesaurus(ctx context.Context, r index.IndexReader, source string, terms []
 	return out, nil
 }
 
-// newPhrasings indexes the corpus's phrasings (its entries' titles and
-// questions, as writeCorpus gives them to bleve) with the synonyms the
-// phrasings' bleve index expands.
-func (ix *Index) newPhrasings(c *knowledge.Corpus, groups [][]string) (*phrasingIndex, error) {
-	var ids, texts []string
-	for _, e := range c.Entries {
-		for i, ask := range append([]string{e.Title}, e.Questions...) {
-			ids = append(ids, askID(e.ID, i))
-			texts = append(texts, ask)
+// phrasingSynonyms is, for every term of the synonym groups, what the
+// phrasings' bleve index's thesaurus expands it to.
+func (ix *Index) phrasingSynonyms(groups [][]string) (map[string][]string, error) {
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	idx, err := ix.asks.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("phrasings: %w", err)
+	}
+	r, err := idx.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("phrasings: %w", err)
+	}
+	defer r.Close()
+	var terms []string
+	for _, g := range groups {
+		for _, w := range g {
+			terms = append(terms, ix.Analyze(w)...)
 		}
 	}
-	var syns map[string][]string
-	if len(groups) > 0 {
-		idx, err := ix.asks.Advanced()
-		if err != nil {
-			return nil, fmt.Errorf("phrasings: %w", err)
-		}
-		r, err := idx.Reader()
-		if err != nil {
-			return nil, fmt.Errorf("phrasings: %w", err)
-		}
-		defer r.Close()
-		var terms []string
-		for _, g := range groups {
-			for _, w := range g {
-				terms = append(terms, ix.Analyze(w)...)
-			}
-		}
-		if syns, err = thesaurus(context.Background(), r, synonymSource, terms); err != nil {
-			return nil, fmt.Errorf("phrasings: synonyms: %w", err)
-		}
+	syns, err := thesaurus(context.Background(), r, synonymSource, terms)
+	if err != nil {
+		return nil, fmt.Errorf("phrasings: synonyms: %w", err)
 	}
-	p := newPhrasingIndex(ix.analyzer, ids, texts, syns)
-	p.scoreAs(ix.askStats, FieldAsk)
-	return p, nil
+	return syns, nil
 }
