@@ -28,7 +28,6 @@ func TestTune(t *testing.T) {
 	base := index.DefaultOptions()
 	variants := map[string]func(o *index.Options){
 		"default":    func(o *index.Options) {},
-		"tfidf":      func(o *index.Options) { o.Scoring = "tfidf" },
 		"nofuzzy":    func(o *index.Options) { o.Fuzzy = 0 },
 		"nosyn":      func(o *index.Options) { o.Synonyms = false },
 		"phrasing0":  func(o *index.Options) { o.Phrasing = 0 },

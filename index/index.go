@@ -22,27 +22,14 @@ import (
 	"github.com/confidant-bot/confidant/knowledge"
 )
 
-// Field names of the two indexes.
-const (
-	// FieldText holds all of an entry's text (title, questions, tags and
-	// body), one document per entry, analysed plainly (see entryMapping).
-	FieldText = "text"
-	// FieldAsk holds one way of asking (the title or one question) per
-	// document, so a question can match the single closest phrasing.
-	FieldAsk = "ask"
-)
+// FieldText holds all of an entry's text (title, questions, tags and
+// body), one document per entry, analysed plainly (see entryMapping).
+const FieldText = "text"
 
-const (
-	synonymSource     = "vocabulary"
-	synonymCollection = "vocabulary"
-	docType           = "entry"
-)
+const docType = "entry"
 
 // Options tune ranking. The zero value is not useful: start from DefaultOptions.
 type Options struct {
-	// Scoring of the phrasings is "bm25" or "tfidf" (the whole entries
-	// are scored by tf-idf, see entryMapping).
-	Scoring string
 	// Entry is the weight of the whole entry's match (all its text in one
 	// field) and Phrasing the weight of its closest single phrasing (title
 	// or one question), each normalised to the best hit of its kind.
@@ -79,7 +66,7 @@ type Options struct {
 // their own on 2026-12-02: a long question's words met in a short title
 // outweighed about 90 phrasings.)
 func DefaultOptions() Options {
-	return Options{Scoring: "bm25", Entry: 2, Phrasing: 0.5, Fuzzy: 0.4, Synonyms: true,
+	return Options{Entry: 2, Phrasing: 0.5, Fuzzy: 0.4, Synonyms: true,
 		Learned: 2, LearnedBits: 16, LearnedEpochs: 15, LearnedMaxEntries: 200}
 }
 
@@ -96,10 +83,7 @@ type Hit struct {
 // Index is a searchable, immutable view of one corpus. It is safe for
 // concurrent use.
 type Index struct {
-	bleve bleve.Index
-	// asks holds one document per phrasing (title or question); it is a
-	// separate index so that its statistics do not skew the entries'.
-	asks     bleve.Index
+	bleve    bleve.Index
 	analyzer analysis.Analyzer
 	opts     Options
 	size     int
@@ -119,13 +103,10 @@ type Index struct {
 	byLen map[int][]string
 	// rank is the learned model, when Options.Learned > 0.
 	rank *ranker
-	// prebuilt is true when the two indexes are the shipped ones.
+	// prebuilt is true when the entries index is the shipped one.
 	prebuilt bool
-	// askStats are the statistics BM25 reads, given to every search of
-	// the phrasings (see bm25Stats).
-	askStats *blevesearch.BM25Stats
-	// phrasings scores the phrasing query as bleve would, faster
-	// (phrasings.go).
+	// phrasings holds one document per phrasing (title or question), so a
+	// question can match the single closest one (phrasings.go).
 	phrasings *phrasingIndex
 }
 
@@ -135,18 +116,21 @@ func Build(c *knowledge.Corpus, opts Options) (*Index, error) { return build(c, 
 
 // build is Build; with prebuilt false it never opens the shipped indexes.
 func build(c *knowledge.Corpus, opts Options, prebuilt bool) (*Index, error) {
-	m, groups, err := newMapping(c, opts)
-	if err != nil {
-		return nil, err
+	var groups [][]string
+	if opts.Synonyms {
+		groups = usableSynonyms(c.Vocabulary)
 	}
 	ix := &Index{
-		analyzer: m.AnalyzerNamed(analyzerName),
+		analyzer: bleve.NewIndexMapping().AnalyzerNamed(analyzerName),
 		opts:     opts,
 		size:     len(c.Entries),
 		terms:    make(map[string][]uint32, len(c.Entries)),
 		ids:      map[string]uint32{},
 		canon:    map[string]string{},
 		known:    map[string]struct{}{},
+	}
+	if ix.analyzer == nil {
+		return nil, fmt.Errorf("no analyzer %s", analyzerName)
 	}
 	// Coverage compares analysed terms, so the synonym table is keyed by
 	// each word's analysed form.
@@ -158,44 +142,37 @@ func build(c *knowledge.Corpus, opts Options, prebuilt bool) (*Index, error) {
 			}
 		}
 	}
-	// The embedded corpus's two indexes ship built (prebuilt.go); any
-	// other corpus is indexed here, in memory, while the term sets are
-	// built and the learned model trained or loaded: they do not depend on
-	// one another (the analyzer is safe for concurrent use).
+	// The embedded corpus's entries index ships built (prebuilt.go); any
+	// other corpus is indexed here, in memory, while the term sets and the
+	// phrasings' index are built and the learned model trained or loaded:
+	// they do not depend on one another (the analyzer is safe for
+	// concurrent use).
 	var wg sync.WaitGroup
 	var errWrite error
 	opened := false
 	if prebuilt {
-		ix.bleve, ix.asks, opened = openPrebuilt(prebuiltKey(c, opts, groups))
+		ix.bleve, opened = openPrebuilt(prebuiltKey(c))
 		ix.prebuilt = opened
 	}
 	if !opened {
-		if ix.bleve, ix.asks, err = newPair(m, "", ""); err != nil {
+		var err error
+		if ix.bleve, err = newEntriesIndex(""); err != nil {
 			return nil, err
 		}
-		wg.Go(func() { errWrite = writeCorpus(ix.bleve, ix.asks, c, groups) })
+		wg.Go(func() { errWrite = writeEntries(ix.bleve, c) })
 	}
 	if ix.learns(len(c.Entries)) {
 		wg.Go(func() { ix.rank = ix.trainRanker(c) })
 	}
 	ix.addTerms(c.Entries)
+	ix.phrasings.finish(ix.phrasingSynonyms(groups), len(groups))
 	wg.Wait()
 	if errWrite != nil {
 		ix.Close()
 		return nil, errWrite
 	}
-	if ix.askStats, err = bm25Stats(ix.asks, FieldAsk); err != nil {
-		ix.Close()
-		return nil, err
-	}
-	syns, err := ix.phrasingSynonyms(groups)
-	if err != nil {
-		ix.Close()
-		return nil, err
-	}
-	ix.phrasings.scoreAs(ix.askStats, FieldAsk, syns)
-	// A smoke query catches a broken synonym source or mapping now, not on
-	// the first question a person asks.
+	// A smoke query catches a broken mapping now, not on the first
+	// question a person asks.
 	if len(c.Entries) > 0 {
 		if _, err := ix.Search(context.Background(), c.Entries[0].Title, 1); err != nil {
 			ix.Close()
@@ -203,34 +180,6 @@ func build(c *knowledge.Corpus, opts Options, prebuilt bool) (*Index, error) {
 		}
 	}
 	return ix, nil
-}
-
-// newMapping is the mapping of the phrasings' index, and the synonym
-// groups it holds (none when opts.Synonyms is off).
-func newMapping(c *knowledge.Corpus, opts Options) (*mapping.IndexMappingImpl, [][]string, error) {
-	m := bleve.NewIndexMapping()
-	m.DefaultAnalyzer = analyzerName
-	m.ScoringModel = opts.Scoring
-	if opts.Scoring == "tfidf" {
-		m.ScoringModel = ""
-	}
-	groups := usableSynonyms(c.Vocabulary)
-	if opts.Synonyms && len(groups) > 0 {
-		if err := m.AddSynonymSource(synonymSource, map[string]any{
-			"collection": synonymCollection,
-			"analyzer":   analyzerName,
-		}); err != nil {
-			return nil, nil, fmt.Errorf("synonym source: %w", err)
-		}
-	} else {
-		groups = nil
-	}
-	source := ""
-	if groups != nil {
-		source = synonymSource
-	}
-	oneField(m, FieldAsk, analyzerName, source)
-	return m, groups, nil
 }
 
 // oneField makes m index documents of one text field, analysed by the
@@ -270,24 +219,17 @@ func entryText(e *knowledge.Entry) string {
 	return strings.Join([]string{e.Title, strings.Join(e.Questions, "\n"), strings.Join(e.Tags, ", "), e.Body}, "\n")
 }
 
-// newPair creates the entries index and the phrasings index (with mapping
-// m), in memory when their paths are "".
-func newPair(m *mapping.IndexMappingImpl, entriesPath, asksPath string) (bleve.Index, bleve.Index, error) {
-	bi, err := bleve.NewUsing(entriesPath, entryMapping(), scorch.Name, scorch.Name, nil)
+// newEntriesIndex creates the entries index, in memory for path "".
+func newEntriesIndex(path string) (bleve.Index, error) {
+	bi, err := bleve.NewUsing(path, entryMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("new index: %w", err)
+		return nil, fmt.Errorf("new index: %w", err)
 	}
-	ai, err := bleve.NewUsing(asksPath, m, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		bi.Close()
-		return nil, nil, fmt.Errorf("new index: %w", err)
-	}
-	return bi, ai, nil
+	return bi, nil
 }
 
-// writeCorpus writes every entry to bi and every phrasing (the title or one
-// question) to ai with the synonym groups, the two at once.
-func writeCorpus(bi, ai bleve.Index, c *knowledge.Corpus, groups [][]string) error {
+// writeEntries writes every entry to bi.
+func writeEntries(bi bleve.Index, c *knowledge.Corpus) error {
 	entries := func(yield func(string, map[string]any) bool) {
 		for _, e := range c.Entries {
 			if !yield(e.ID, map[string]any{"_type": docType, FieldText: entryText(e)}) {
@@ -295,41 +237,18 @@ func writeCorpus(bi, ai bleve.Index, c *knowledge.Corpus, groups [][]string) err
 			}
 		}
 	}
-	asks := func(yield func(string, map[string]any) bool) {
-		for _, e := range c.Entries {
-			for i, ask := range append([]string{e.Title}, e.Questions...) {
-				if !yield(askID(e.ID, i), map[string]any{"_type": docType, FieldAsk: ask}) {
-					return
-				}
-			}
-		}
-	}
-	var wg sync.WaitGroup
-	var errEntries, errAsks error
-	wg.Go(func() { errEntries = writeBatches(bi, nil, entries, entryBatch) })
-	wg.Go(func() { errAsks = writeBatches(ai, groups, asks, askBatch) })
-	wg.Wait()
-	return errors.Join(errEntries, errAsks)
+	return writeBatches(bi, entries, entryBatch)
 }
 
 // Documents per bleve batch. A batch analyses all its documents before it
 // writes them as one segment, so a single batch of a large corpus held over
 // a gigabyte at once; but every segment is one more place each query looks
 // in (in memory, bleve never merges them), so batches stay large.
-var (
-	entryBatch = 2500
-	askBatch   = 25000
-)
+var entryBatch = 2500
 
-// writeBatches indexes the synonym groups and the documents in batches of
-// at most size documents.
-func writeBatches(bi bleve.Index, groups [][]string, docs iter.Seq2[string, map[string]any], size int) error {
+// writeBatches indexes the documents in batches of at most size.
+func writeBatches(bi bleve.Index, docs iter.Seq2[string, map[string]any], size int) error {
 	b := bi.NewBatch()
-	for i, g := range groups {
-		if err := b.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, &bleve.SynonymDefinition{Synonyms: g}); err != nil {
-			return fmt.Errorf("synonym group %v: %w", g, err)
-		}
-	}
 	n := 0
 	for id, doc := range docs {
 		if err := b.Index(id, doc); err != nil {
@@ -349,53 +268,8 @@ func writeBatches(bi bleve.Index, groups [][]string, docs iter.Seq2[string, map[
 	return nil
 }
 
-// bm25Stats are the document count and, per field, the number of distinct
-// terms, which bleve's BM25 divides to get its average document length.
-// Bleve adds up the terms of each segment, so an index written in several
-// batches would score differently from the same index written in one;
-// given these, every search scores as if it were one segment. (The
-// entries' index scores by tf-idf, whose statistics need no such help:
-// TestBatchesScoreAsOne.)
-func bm25Stats(bi bleve.Index, fields ...string) (*blevesearch.BM25Stats, error) {
-	idx, err := bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("bm25 statistics: %w", err)
-	}
-	r, err := idx.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("bm25 statistics: %w", err)
-	}
-	defer r.Close()
-	docs, err := r.DocCount()
-	if err != nil {
-		return nil, fmt.Errorf("bm25 statistics: %w", err)
-	}
-	stats := &blevesearch.BM25Stats{DocCount: float64(docs), FieldCardinality: map[string]int{}}
-	for _, f := range fields {
-		d, err := r.FieldDict(f)
-		if err != nil {
-			return nil, fmt.Errorf("bm25 statistics %s: %w", f, err)
-		}
-		n := 0
-		for {
-			e, err := d.Next()
-			if err != nil {
-				d.Close()
-				return nil, fmt.Errorf("bm25 statistics %s: %w", f, err)
-			}
-			if e == nil {
-				break
-			}
-			n++
-		}
-		d.Close()
-		stats.FieldCardinality[f] = n
-	}
-	return stats, nil
-}
-
 // Close releases the index.
-func (ix *Index) Close() error { return errors.Join(ix.bleve.Close(), ix.asks.Close()) }
+func (ix *Index) Close() error { return ix.bleve.Close() }
 
 // Len is the number of entries indexed.
 func (ix *Index) Len() int { return ix.size }
@@ -415,7 +289,7 @@ func (ix *Index) Analyze(text string) []string {
 // the analyser's tokens directly: looking a word up needs no string of its
 // own, so only new words are copied.
 func (ix *Index) addTerms(entries []*knowledge.Entry) {
-	ix.phrasings = &phrasingIndex{postings: map[string][]posting{}}
+	ix.phrasings = newPhrasingIndex()
 	for _, e := range entries {
 		var set []uint32
 		// The title and each question are analysed alone, for the
@@ -423,7 +297,7 @@ func (ix *Index) addTerms(entries []*knowledge.Entry) {
 		// bleve); the tags and the body only add terms.
 		for i, text := range append([]string{e.Title}, e.Questions...) {
 			toks := ix.analyzer.Analyze([]byte(text))
-			ix.phrasings.add(askID(e.ID, i), toks)
+			ix.phrasings.add(e.ID, i, toks)
 			set = ix.addTokens(set, toks)
 		}
 		for _, text := range []string{strings.Join(e.Tags, ", "), e.Body} {
@@ -569,13 +443,6 @@ func (ix *Index) entryQuery(text string) query.Query {
 	return q
 }
 
-// askQuery matches the words of text against single phrasings: the query
-// the phrasings' own index scores as bleve would (phrasings.go;
-// TestPhrasingsScoreAsBleve runs both).
-func (ix *Index) askQuery(text string, fuzz []string) query.Query {
-	return query.NewDisjunctionQuery(ix.fieldQueries(text, fuzz, FieldAsk, 1))
-}
-
 // Typo tolerance limits: only words of this length get fuzzy matching (a
 // very long word would also build an automaton bleve refuses), and only
 // this many per question.
@@ -584,27 +451,6 @@ const (
 	maxTypoLen   = 20
 	maxTypoTerms = 12
 )
-
-// fieldQueries match the words of text in one field exactly, and the typo
-// corrections at a lower weight.
-func (ix *Index) fieldQueries(text string, fuzz []string, field string, boost float64) []query.Query {
-	exact := query.NewMatchQuery(text)
-	exact.SetField(field)
-	exact.SetBoost(boost)
-	if len(fuzz) == 0 {
-		return []query.Query{exact}
-	}
-	fqs := make([]query.Query, 0, len(fuzz))
-	for _, t := range fuzz {
-		tq := query.NewTermQuery(t)
-		tq.SetField(field)
-		tq.SetBoost(boost * ix.opts.Fuzzy)
-		fqs = append(fqs, tq)
-	}
-	d := query.NewDisjunctionQuery(fqs)
-	d.SetBoost(boost * ix.opts.Fuzzy)
-	return []query.Query{exact, d}
-}
 
 func search(ctx context.Context, bi bleve.Index, stats *blevesearch.BM25Stats, q query.Query, n int) ([]Hit, error) {
 	req := bleve.NewSearchRequestOptions(q, n, 0, false)

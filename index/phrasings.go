@@ -1,40 +1,54 @@
 package index
 
-// The phrasings' own inverted index. Every entry has about a hundred
-// phrasings, so the phrasing query is most of a search's cost: bleve visits
-// each posting of each query term through a heap of searchers, about a
-// tenth of a microsecond apiece. This index keeps the same postings in
-// plain slices and scores them exactly as bleve scores the phrasing query
-// (askQuery: BM25 with the statistics of bm25Stats, synonyms expanded at
-// half the weight, a coordination factor per disjunction, the query norm),
-// so the hits are bleve's, at a fraction of the time
-// (TestPhrasingsScoreAsBleve compares them on every development question).
+// The phrasings' index. Every entry has about a hundred phrasings (its
+// title and questions), each its own document, so that a question can
+// match the single closest way of asking. They used to be a second bleve
+// index; bleve visits each posting of each query term through a heap of
+// searchers, about a tenth of a microsecond apiece, and that query was
+// most of a search. This index keeps the same postings in plain slices
+// and scores them exactly as bleve scored that query: BM25 with bleve's
+// statistics (its average length is the number of distinct terms over the
+// number of documents, rounded up; its document count held the synonym
+// definitions too), each synonym at half the boost of the word, a
+// coordination factor per disjunction, the query norm, and bleve's float32
+// field-length norms. TestPhrasingsScoreAsBleve builds that bleve index
+// and compares the two on every development question.
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	blevesearch "github.com/blevesearch/bleve/v2/search"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // phrasingIndex holds, per analysed term, the phrasings that have it.
 type phrasingIndex struct {
-	ids []string // the phrasing id ("entry#n") of each document number
+	// entries are the entries' ids; a document is the phrasing number of
+	// its entry (entry, nth), from which its id "entry#n" is made.
+	entries []string
+	docs    []phrasingDoc
 	// length is bleve's field length of each document: its number of
 	// tokens, as it comes back from the float32 norm bleve stores.
 	length   []float64
 	postings map[string][]posting
-	docs     float64 // document count
+	count    float64 // bleve's document count
 	avgLen   float64 // bleve's average length: distinct terms / documents, rounded up
-	// synonyms maps an analysed term to its synonyms, as the thesaurus of
-	// the phrasings' bleve index gives them.
+	// synonyms maps an analysed term to the other terms of its synonym
+	// groups, what bleve's thesaurus expanded it to.
 	synonyms map[string][]string
 	scratch  []termFreq // while adding
+}
+
+// phrasingDoc is one phrasing: which entry, which of its phrasings.
+type phrasingDoc struct{ entry, nth uint32 }
+
+// id is the phrasing id of document doc.
+func (p *phrasingIndex) id(doc uint32) string {
+	d := p.docs[doc]
+	return askID(p.entries[d.entry], int(d.nth))
 }
 
 // posting is one document that has a term, and how many times.
@@ -43,10 +57,17 @@ type posting struct {
 	freq uint32
 }
 
-// add indexes one phrasing, given as its analysed tokens.
-func (p *phrasingIndex) add(id string, toks analysis.TokenStream) {
-	doc := uint32(len(p.ids))
-	p.ids = append(p.ids, id)
+// newPhrasingIndex is an empty index.
+func newPhrasingIndex() *phrasingIndex { return &phrasingIndex{postings: map[string][]posting{}} }
+
+// add indexes the nth phrasing of entry (its title is the 0th), given as
+// its analysed tokens. Phrasings are added entry by entry.
+func (p *phrasingIndex) add(entry string, nth int, toks analysis.TokenStream) {
+	if len(p.entries) == 0 || p.entries[len(p.entries)-1] != entry {
+		p.entries = append(p.entries, entry)
+	}
+	doc := uint32(len(p.docs))
+	p.docs = append(p.docs, phrasingDoc{entry: uint32(len(p.entries) - 1), nth: uint32(nth)})
 	// A phrasing has a few words: its distinct terms are found by looking
 	// back, without a map per phrasing.
 	first := len(p.scratch)
@@ -77,14 +98,16 @@ type termFreq struct {
 	freq uint32
 }
 
-// scoreAs takes bleve's statistics (its document count holds the synonym
-// definitions too) and the synonyms to expand.
-func (p *phrasingIndex) scoreAs(stats *blevesearch.BM25Stats, field string, synonyms map[string][]string) {
+// finish takes the synonyms and bleve's statistics: its document count
+// held the synonym definitions (groups of them) too.
+func (p *phrasingIndex) finish(synonyms map[string][]string, groups int) {
 	p.synonyms = synonyms
-	p.docs = stats.DocCount
-	if p.docs > 0 {
-		p.avgLen = math.Ceil(float64(stats.FieldCardinality[field]) / p.docs)
+	p.count = float64(len(p.docs) + groups)
+	if p.count > 0 {
+		p.avgLen = math.Ceil(float64(len(p.postings)) / p.count)
 	}
+	p.docs = slices.Clip(p.docs)
+	p.length = slices.Clip(p.length)
 }
 
 // clause is one term of the query with its synonyms: a term query, or the
@@ -97,9 +120,11 @@ type clause struct {
 // group is a disjunction of clauses.
 type group []clause
 
-// search scores the phrasings for a query of two parts, as askQuery asks
-// bleve: the analysed words of the question (exact, boost 1) and the typo
-// corrections (fuzz, each at boost fuzzy), and returns the n best.
+// search scores the phrasings for a query of two parts, as bleve scored a
+// disjunction of a match query of the question's words (exact, boost 1)
+// and a disjunction of term queries of the typo corrections (fuzz, each
+// at boost fuzzy), and returns the n best, best first (equal scores in
+// corpus order).
 func (p *phrasingIndex) search(ctx context.Context, exact []string, fuzz []string, fuzzy float64, n int) ([]Hit, error) {
 	var groups []group
 	if len(exact) > 0 {
@@ -127,7 +152,7 @@ func (p *phrasingIndex) search(ctx context.Context, exact []string, fuzz []strin
 	// then per group, then over the groups, each level times its share of
 	// matching parts. Each level keeps dense sums and the documents it
 	// touched, so a search costs its postings, not the phrasings.
-	sc := scratchFor(len(p.ids))
+	sc := scratchFor(len(p.docs))
 	for _, g := range groups {
 		for _, c := range g {
 			for i, t := range c.terms {
@@ -180,7 +205,7 @@ func (p *phrasingIndex) search(ctx context.Context, exact []string, fuzz []strin
 	})
 	hits := make([]Hit, len(best))
 	for i, x := range best {
-		hits[i] = Hit{ID: p.ids[x.doc], Score: x.score}
+		hits[i] = Hit{ID: p.id(x.doc), Score: x.score}
 	}
 	return hits, nil
 }
@@ -299,70 +324,29 @@ func (p *phrasingIndex) group(terms []string, boost float64) group {
 // idf is bleve's BM25 inverse document frequency of a term.
 func (p *phrasingIndex) idf(term string) float64 {
 	df := float64(len(p.postings[term]))
-	return math.Log(1 + (p.docs-df+0.5)/(df+0.5))
+	return math.Log(1 + (p.count-df+0.5)/(df+0.5))
 }
 
-// thesaurus reads, for every term of the synonym groups, the synonyms the
-// bleve index's thesaurus gives it (what a query on the phrasings expands
-// the term to).
-func thesaurus(ctx context.Context, r index.IndexReader, source string, terms []string) (map[string][]string, error) {
-	tr, ok := r.(index.ThesaurusReader)
-	if !ok {
-		return nil, nil
+// phrasingSynonyms maps each analysed term of the synonym groups to the
+// other terms of its groups, in the groups' order: what bleve's thesaurus
+// gave a query on the phrasings (TestPhrasingsScoreAsBleve compares).
+func (ix *Index) phrasingSynonyms(groups [][]string) map[string][]string {
+	if len(groups) == 0 {
+		return nil
 	}
 	out := map[string][]string{}
-	for _, t := range terms {
-		if _, done := out[t]; done {
-			continue
-		}
-		rd, err := tr.ThesaurusTermReader(ctx, source, []byte(t))
-		if err != nil {
-			return nil, err
-		}
-		var syns []string
-		for {
-			s, err := rd.Next()
-			if err != nil {
-				rd.Close()
-				return nil, err
-			}
-			if s == "" {
-				break
-			}
-			syns = append(syns, s)
-		}
-		rd.Close()
-		if len(syns) > 0 {
-			out[t] = syns
-		}
-	}
-	return out, nil
-}
-
-// phrasingSynonyms is, for every term of the synonym groups, what the
-// phrasings' bleve index's thesaurus expands it to.
-func (ix *Index) phrasingSynonyms(groups [][]string) (map[string][]string, error) {
-	if len(groups) == 0 {
-		return nil, nil
-	}
-	idx, err := ix.asks.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("phrasings: %w", err)
-	}
-	r, err := idx.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("phrasings: %w", err)
-	}
-	defer r.Close()
-	var terms []string
 	for _, g := range groups {
+		var terms []string
 		for _, w := range g {
 			terms = append(terms, ix.Analyze(w)...)
 		}
+		for _, t := range terms {
+			for _, u := range terms {
+				if u != t && !slices.Contains(out[t], u) {
+					out[t] = append(out[t], u)
+				}
+			}
+		}
 	}
-	syns, err := thesaurus(context.Background(), r, synonymSource, terms)
-	if err != nil {
-		return nil, fmt.Errorf("phrasings: synonyms: %w", err)
-	}
-	return syns, nil
+	return out
 }

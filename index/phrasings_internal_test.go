@@ -2,20 +2,31 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
+	"slices"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	blevesearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/confidant-bot/confidant/knowledge"
 	"github.com/confidant-bot/confidant/knowledge/knowledgetest"
 )
 
-// TestPhrasingsScoreAsBleve: the phrasings' own index gives the hits
-// bleve gives for the same query on the phrasings' bleve index: the same
+// TestPhrasingsScoreAsBleve: the phrasings' own index gives the hits that
+// bleve gives for the same query on a bleve index of the phrasings (the
+// one Build made until 2026-12-03: BM25, the vocabulary's synonym groups as
+// a synonym source, the typo corrections at their weight): the same
 // phrasings, each with the same share of the best score (to a billionth),
 // on every development question, with the vocabulary's expansions and the
 // typo corrections as Search makes them, on the embedded corpus and on a
-// synthetic one of 300 entries (several batches, more synonyms in play).
+// synthetic one of 300 entries. The synonyms it expands are bleve's
+// thesaurus's.
 func TestPhrasingsScoreAsBleve(t *testing.T) {
 	for _, size := range []int{0, 300} {
 		c := knowledgetest.MustDefault(t)
@@ -30,11 +41,20 @@ func TestPhrasingsScoreAsBleve(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ix.Close()
-		if got, want := len(ix.phrasings.postings), ix.askStats.FieldCardinality[FieldAsk]; got != want {
+		groups := usableSynonyms(c.Vocabulary)
+		ref := newReference(t, c, groups)
+		defer ref.bi.Close()
+		if got, want := len(ix.phrasings.postings), ref.stats.FieldCardinality[fieldAsk]; got != want {
 			t.Errorf("%d entries: %d distinct terms, bleve counts %d", len(c.Entries), got, want)
 		}
-		if got, want := len(ix.phrasings.ids)+len(usableSynonyms(c.Vocabulary)), int(ix.askStats.DocCount); got != want {
-			t.Errorf("%d entries: %v phrasings and synonym groups, bleve counts %v documents", len(c.Entries), got, want)
+		if got, want := ix.phrasings.count, ref.stats.DocCount; got != want {
+			t.Errorf("%d entries: %v documents, bleve counts %v", len(c.Entries), got, want)
+		}
+		for term, want := range ref.thesaurus(t, ix, groups) {
+			got := slices.Sorted(slices.Values(ix.phrasings.synonyms[term]))
+			if !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+				t.Errorf("synonyms of %q: %v, bleve's thesaurus %v", term, got, want)
+			}
 		}
 		questions := devQuestions(t)
 		if raceEnabled {
@@ -52,7 +72,7 @@ func TestPhrasingsScoreAsBleve(t *testing.T) {
 				text += " " + exp
 			}
 			fuzz := ix.typoCandidates(text)
-			want, err := search(context.Background(), ix.asks, ix.askStats, ix.askQuery(text, fuzz), 60)
+			want, err := search(context.Background(), ref.bi, ref.stats, ref.query(text, fuzz, ix.opts.Fuzzy), 60)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,6 +90,153 @@ func TestPhrasingsScoreAsBleve(t *testing.T) {
 		}
 		t.Logf("%d entries: %d questions compared, %d differ", len(c.Entries), compared, differ)
 	}
+}
+
+// The reference: a bleve index of the phrasings, its field and synonym
+// source.
+const (
+	fieldAsk          = "ask"
+	synonymSource     = "vocabulary"
+	synonymCollection = "vocabulary"
+)
+
+type reference struct {
+	bi    bleve.Index
+	stats *blevesearch.BM25Stats
+}
+
+// newReference indexes c's phrasings in bleve, with the synonym groups,
+// in one batch, and reads the statistics BM25 needs.
+func newReference(tb testing.TB, c *knowledge.Corpus, groups [][]string) reference {
+	tb.Helper()
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = analyzerName
+	m.ScoringModel = index.BM25Scoring
+	source := ""
+	if len(groups) > 0 {
+		if err := m.AddSynonymSource(synonymSource, map[string]any{"collection": synonymCollection, "analyzer": analyzerName}); err != nil {
+			tb.Fatal(err)
+		}
+		source = synonymSource
+	}
+	oneField(m, fieldAsk, analyzerName, source)
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b := bi.NewBatch()
+	for i, g := range groups {
+		if err := b.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, &bleve.SynonymDefinition{Synonyms: g}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for _, e := range c.Entries {
+		for i, ask := range append([]string{e.Title}, e.Questions...) {
+			if err := b.Index(askID(e.ID, i), map[string]any{"_type": docType, fieldAsk: ask}); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	if err := bi.Batch(b); err != nil {
+		tb.Fatal(err)
+	}
+	r := reference{bi: bi}
+	idx, err := bi.Advanced()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rd, err := idx.Reader()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rd.Close()
+	docs, err := rd.DocCount()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.stats = &blevesearch.BM25Stats{DocCount: float64(docs), FieldCardinality: map[string]int{}}
+	d, err := rd.FieldDict(fieldAsk)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer d.Close()
+	for {
+		e, err := d.Next()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if e == nil {
+			break
+		}
+		r.stats.FieldCardinality[fieldAsk]++
+	}
+	return r
+}
+
+// query is the phrasing query Search ran: the question's words, and the
+// typo corrections at weight fuzzy.
+func (r reference) query(text string, fuzz []string, fuzzy float64) query.Query {
+	exact := query.NewMatchQuery(text)
+	exact.SetField(fieldAsk)
+	exact.SetBoost(1)
+	qs := []query.Query{exact}
+	if len(fuzz) > 0 {
+		fqs := make([]query.Query, 0, len(fuzz))
+		for _, t := range fuzz {
+			tq := query.NewTermQuery(t)
+			tq.SetField(fieldAsk)
+			tq.SetBoost(fuzzy)
+			fqs = append(fqs, tq)
+		}
+		d := query.NewDisjunctionQuery(fqs)
+		d.SetBoost(fuzzy)
+		qs = append(qs, d)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// thesaurus is what bleve's thesaurus expands each analysed term of the
+// groups to.
+func (r reference) thesaurus(tb testing.TB, ix *Index, groups [][]string) map[string][]string {
+	tb.Helper()
+	idx, err := r.bi.Advanced()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rd, err := idx.Reader()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rd.Close()
+	tr, ok := rd.(index.ThesaurusReader)
+	if !ok {
+		tb.Fatal("no thesaurus reader")
+	}
+	out := map[string][]string{}
+	for _, g := range groups {
+		for _, w := range g {
+			for _, t := range ix.Analyze(w) {
+				terms, err := tr.ThesaurusTermReader(context.Background(), synonymSource, []byte(t))
+				if err != nil {
+					tb.Fatal(err)
+				}
+				var syns []string
+				for {
+					s, err := terms.Next()
+					if err != nil {
+						tb.Fatal(err)
+					}
+					if s == "" {
+						break
+					}
+					syns = append(syns, s)
+				}
+				terms.Close()
+				out[t] = syns
+			}
+		}
+	}
+	return out
 }
 
 // sameHits reports whether two hit lists hold the same phrasings with the

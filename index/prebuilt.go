@@ -1,12 +1,13 @@
 package index
 
-// The embedded corpus's two Bleve indexes ship built: writing them (8,000
-// phrasings and 76 entries analysed and turned into segments) was most of
-// a start. data/prebuilt holds them as Bleve writes them to disk, with the
-// key of what they were built from; a corpus and options that hash to that
-// key open a temporary copy of them read-only, any other corpus is indexed
-// in memory as before. TestShippedIndexIsCurrent fails when they are not
-// what indexing the embedded corpus gives today; rewrite them with
+// The embedded corpus's Bleve index of whole entries ships built: writing
+// it (76 entries analysed and turned into segments) was a good part of a
+// start. data/prebuilt holds it as Bleve writes it to disk, with the key of
+// what it was built from; a corpus that hashes to that key opens a
+// temporary copy of it read-only, any other corpus is indexed in memory.
+// (The phrasings' index, phrasings.go, is built at every start, with the
+// term sets, from the same analysis.) TestShippedIndexIsCurrent fails when
+// it is not what indexing the embedded corpus gives today; rewrite it with
 //
 //	CONFIDANT_WRITE_INDEX=1 go test ./index -run ShippedIndexIsCurrent
 
@@ -35,17 +36,15 @@ const (
 	// prebuiltFormat is part of the key: change it whenever the analyzer
 	// or the mapping changes what is indexed (TestShippedIndexIsCurrent
 	// compares every posting of every field, so a forgotten change fails).
-	prebuiltFormat = "prebuilt3"
-	// The two indexes' folders inside a prebuilt folder, and its key file.
+	prebuiltFormat = "prebuilt4"
+	// The index's folder inside a prebuilt folder, and its key file.
 	prebuiltEntries = "entries"
-	prebuiltAsks    = "asks"
 	prebuiltKeyFile = "key"
 )
 
-// prebuiltKey hashes everything the two indexes are built from: the
-// format, the scoring, the synonym groups and every indexed field of every
-// entry, in order.
-func prebuiltKey(c *knowledge.Corpus, opts Options, groups [][]string) string {
+// prebuiltKey hashes everything the entries index is built from: the
+// format, the batch size and every indexed field of every entry, in order.
+func prebuiltKey(c *knowledge.Corpus) string {
 	h := sha256.New()
 	put := func(s string) {
 		h.Write([]byte(strconv.Itoa(len(s))))
@@ -53,12 +52,7 @@ func prebuiltKey(c *knowledge.Corpus, opts Options, groups [][]string) string {
 		h.Write([]byte(s))
 	}
 	put(prebuiltFormat)
-	put(opts.Scoring)
-	put(strconv.Itoa(entryBatch) + "/" + strconv.Itoa(askBatch))
-	put(strconv.Itoa(len(groups)))
-	for _, g := range groups {
-		put(strings.Join(g, "\x00"))
-	}
+	put(strconv.Itoa(entryBatch))
 	put(strconv.Itoa(len(c.Entries)))
 	for _, e := range c.Entries {
 		put(e.ID)
@@ -73,57 +67,47 @@ func prebuiltKey(c *knowledge.Corpus, opts Options, groups [][]string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// openPrebuilt opens the shipped indexes if they were built from what
-// hashes to key. Bleve opens an index from a folder, so they are copied
-// to a temporary one, opened read-only and the folder removed at once (the
-// open files stay readable; where the system keeps the folder while its
-// files are open, it is left for the system's cleaning of temporary
-// files). Any failure means building instead.
-func openPrebuilt(key string) (bi, ai bleve.Index, ok bool) {
+// openPrebuilt opens the shipped index if it was built from what hashes
+// to key. Bleve opens an index from a folder, so it is copied to a
+// temporary one, opened read-only and the folder removed at once (the open
+// files stay readable; where the system keeps the folder while its files
+// are open, it is left for the system's cleaning of temporary files). Any
+// failure means building instead.
+func openPrebuilt(key string) (bi bleve.Index, ok bool) {
 	want, err := fs.ReadFile(prebuiltFS, prebuiltDir+"/"+prebuiltKeyFile)
 	if err != nil || strings.TrimSpace(string(want)) != key {
-		return nil, nil, false
+		return nil, false
 	}
 	dir, err := os.MkdirTemp("", "confidant-index-")
 	if err != nil {
-		return nil, nil, false
+		return nil, false
 	}
 	defer os.RemoveAll(dir)
 	files, err := fs.Sub(prebuiltFS, prebuiltDir)
 	if err != nil || os.CopyFS(dir, files) != nil {
-		return nil, nil, false
+		return nil, false
 	}
-	readOnly := map[string]any{"read_only": true}
-	if bi, err = bleve.OpenUsing(filepath.Join(dir, prebuiltEntries), readOnly); err != nil {
-		return nil, nil, false
+	if bi, err = bleve.OpenUsing(filepath.Join(dir, prebuiltEntries), map[string]any{"read_only": true}); err != nil {
+		return nil, false
 	}
-	if ai, err = bleve.OpenUsing(filepath.Join(dir, prebuiltAsks), readOnly); err != nil {
-		bi.Close()
-		return nil, nil, false
-	}
-	return bi, ai, true
+	return bi, true
 }
 
-// writePrebuilt writes the two indexes of c, and their key, into dir,
+// writePrebuilt writes the entries index of c, and its key, into dir,
 // which must not exist yet.
-func writePrebuilt(c *knowledge.Corpus, opts Options, dir string) error {
+func writePrebuilt(c *knowledge.Corpus, dir string) error {
 	if _, err := os.Stat(dir); err == nil {
 		return fmt.Errorf("%s already exists", dir)
-	}
-	m, groups, err := newMapping(c, opts)
-	if err != nil {
-		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	bi, ai, err := newPair(m, filepath.Join(dir, prebuiltEntries), filepath.Join(dir, prebuiltAsks))
+	bi, err := newEntriesIndex(filepath.Join(dir, prebuiltEntries))
 	if err != nil {
 		return err
 	}
-	errWrite := writeCorpus(bi, ai, c, groups)
-	if err := errors.Join(errWrite, bi.Close(), ai.Close()); err != nil {
+	if err := errors.Join(writeEntries(bi, c), bi.Close()); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, prebuiltKeyFile), []byte(prebuiltKey(c, opts, groups)+"\n"), 0o644)
+	return os.WriteFile(filepath.Join(dir, prebuiltKeyFile), []byte(prebuiltKey(c)+"\n"), 0o644)
 }
