@@ -43,7 +43,6 @@ func TestPhrasingsScoreAsBleve(t *testing.T) {
 		defer ix.Close()
 		groups := usableSynonyms(c.Vocabulary)
 		ref := newReference(t, c, groups)
-		defer ref.bi.Close()
 		if got, want := len(ix.phrasings.postings), ref.stats.FieldCardinality[fieldAsk]; got != want {
 			t.Errorf("%d entries: %d distinct terms, bleve counts %d", len(c.Entries), got, want)
 		}
@@ -106,7 +105,8 @@ type reference struct {
 }
 
 // newReference indexes c's phrasings in bleve, with the synonym groups,
-// in one batch, and reads the statistics BM25 needs.
+// in one batch, and reads the statistics BM25 needs. The index is closed
+// when the test ends.
 func newReference(tb testing.TB, c *knowledge.Corpus, groups [][]string) reference {
 	tb.Helper()
 	m := bleve.NewIndexMapping()
@@ -124,6 +124,7 @@ func newReference(tb testing.TB, c *knowledge.Corpus, groups [][]string) referen
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { bi.Close() }) // after the readers (readerOf), which close first
 	b := bi.NewBatch()
 	for i, g := range groups {
 		if err := b.IndexSynonym(fmt.Sprintf("syn-%d", i), synonymCollection, &bleve.SynonymDefinition{Synonyms: g}); err != nil {
@@ -141,15 +142,7 @@ func newReference(tb testing.TB, c *knowledge.Corpus, groups [][]string) referen
 		tb.Fatal(err)
 	}
 	r := reference{bi: bi}
-	idx, err := bi.Advanced()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	rd, err := idx.Reader()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rd.Close()
+	rd := readerOf(tb, bi)
 	docs, err := rd.DocCount()
 	if err != nil {
 		tb.Fatal(err)
@@ -199,16 +192,7 @@ func (r reference) query(text string, fuzz []string, fuzzy float64) query.Query 
 // groups to.
 func (r reference) thesaurus(tb testing.TB, ix *Index, groups [][]string) map[string][]string {
 	tb.Helper()
-	idx, err := r.bi.Advanced()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	rd, err := idx.Reader()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rd.Close()
-	tr, ok := rd.(index.ThesaurusReader)
+	tr, ok := readerOf(tb, r.bi).(index.ThesaurusReader)
 	if !ok {
 		tb.Fatal("no thesaurus reader")
 	}

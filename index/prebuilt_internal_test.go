@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/confidant-bot/confidant/knowledge"
 )
@@ -93,21 +94,28 @@ func openShipped(t *testing.T, key string) (*Index, bool) {
 	return ix, true
 }
 
+// readerOf is a reader of bi, closed when the test ends.
+func readerOf(tb testing.TB, bi bleve.Index) index.IndexReader {
+	tb.Helper()
+	idx, err := bi.Advanced()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := idx.Reader()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r
+}
+
 // postings maps every term of a field to the documents holding it, by
 // id, and how often each holds it: what the index holds, whatever order
 // its documents were numbered in (a build numbers them in the order their
 // analysis finishes).
 func postings(t *testing.T, bi bleve.Index, field string) map[string]map[string]uint64 {
 	t.Helper()
-	idx, err := bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := idx.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := readerOf(t, bi)
 	d, err := r.FieldDict(field)
 	if err != nil {
 		t.Fatal(err)
