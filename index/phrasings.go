@@ -255,7 +255,7 @@ func down(h []scored, i int) {
 // its parts matched, and the documents touched, in the order first touched.
 type level struct {
 	sum     []float64
-	hits    []uint16
+	hits    []uint32
 	touched []uint32
 }
 
@@ -299,7 +299,7 @@ func scratchFor(n int) *scratch {
 	if sc == nil || len(sc.root.sum) != n {
 		sc = &scratch{}
 		for _, l := range []*level{&sc.clause, &sc.group, &sc.root} {
-			l.sum, l.hits = make([]float64, n), make([]uint16, n)
+			l.sum, l.hits = make([]float64, n), make([]uint32, n)
 		}
 	}
 	return sc

@@ -283,3 +283,27 @@ func devQuestions(tb testing.TB) []string {
 	}
 	return out
 }
+
+// TestPhrasingsLongQuery: a query of more words than a 16-bit count holds
+// (35,000 times each of two words) ranks as the two words once each: the
+// phrasings with both keep their whole coordination factor.
+func TestPhrasingsLongQuery(t *testing.T) {
+	ix, err := Build(knowledgetest.MustDefault(t), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	two := ix.Analyze("vaginismus pain")
+	want, err := ix.phrasings.search(context.Background(), two, nil, 1, 20)
+	if err != nil || len(want) == 0 {
+		t.Fatalf("two words: %v %v", want, err)
+	}
+	many := append(slices.Repeat(two[:1], 35000), slices.Repeat(two[1:], 35000)...)
+	got, err := ix.phrasings.search(context.Background(), many, nil, 1, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameHits(want, got) {
+		t.Errorf("35,000 times each word: %v, want the ranking of the two words %v", firstHits(got, 3), firstHits(want, 3))
+	}
+}
