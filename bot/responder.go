@@ -128,27 +128,29 @@ func (r *Responder) afterTriage(ctx context.Context, lib *Library, q string, v s
 	}
 	switch v.Kind {
 	case knowledge.VerdictCrisis:
-		if v.Model > 0 && v.Model < sureCrisis {
+		unsure := v.Model > 0 && v.Model < sureCrisis
+		// Below the crisis resources, the answers that fit the rest of the
+		// message with confidence, among those related.yaml lets this
+		// category offer: a question asked beside the crisis ("he didn't
+		// stop when I said no, can I still get the morning-after pill") is
+		// not lost. Never for self-harm or a child at risk, nor a firm
+		// pattern: there the help is all the reply says.
+		offers := v.Category != "self-harm" && v.Category != "minor" && !v.Firm
+		var related knowledge.Reply
+		if unsure || offers {
+			related = r.retrieve(ctx, lib, c, q)
+		}
+		if unsure && related.Kind == knowledge.KindAnswer {
 			// The model alone, not sure, on a message that one ordinary
 			// entry answers with confidence ("I come way too fast"): the
 			// answer, with the crisis line of help on top.
-			if rep := r.retrieve(ctx, lib, c, q); rep.Kind == knowledge.KindAnswer {
-				rep.Concern, rep.Help = v.Category, c.Triage.Concern[v.Category]
-				rep.Reason = fmt.Sprintf("model crisis %.2f below %.2f, and a confident answer: %s", v.Model, sureCrisis, rep.Reason)
-				return rep
-			}
+			related.Concern, related.Help = v.Category, c.Triage.Concern[v.Category]
+			related.Reason = fmt.Sprintf("model crisis %.2f below %.2f, and a confident answer: %s", v.Model, sureCrisis, related.Reason)
+			return related
 		}
 		rep := crisisReply(c, v)
-		if v.Category != "self-harm" && v.Category != "minor" && !v.Firm {
-			// Below the crisis resources, the answers that fit the rest of
-			// the message with confidence, among those related.yaml lets
-			// this category offer: a question asked beside the crisis ("he
-			// didn't stop when I said no, can I still get the morning-after
-			// pill") is not lost. Never for self-harm or a child at risk,
-			// nor a firm pattern: there the help is all the reply says.
-			if related := r.retrieve(ctx, lib, c, q); related.Kind == knowledge.KindAnswer || related.Category == "siblings" {
-				rep.Alternatives = c.Related.Beside(v.Category, offered(related))
-			}
+		if offers && (related.Kind == knowledge.KindAnswer || related.Category == "siblings") {
+			rep.Alternatives = c.Related.Beside(v.Category, offered(related))
 		}
 		return rep
 	case knowledge.VerdictDecline:

@@ -366,7 +366,8 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 		return nil, nil
 	}
 	const pool = 20 // candidates taken from each ranking before combining
-	fuzz := ix.typoCandidates(text)
+	terms := ix.Analyze(text)
+	fuzz := ix.typoCandidates(terms)
 	// The closest phrasings are searched at the same time as the entries:
 	// on a large corpus each search takes long, and they are independent.
 	var asks []Hit
@@ -374,7 +375,7 @@ func (ix *Index) Search(ctx context.Context, text string, n int) ([]Hit, error) 
 	var wg sync.WaitGroup
 	if ix.opts.Phrasing > 0 {
 		wg.Go(func() {
-			asks, errAsks = ix.phrasings.search(ctx, ix.Analyze(text), fuzz, ix.opts.Fuzzy, pool*3)
+			asks, errAsks = ix.phrasings.search(ctx, terms, fuzz, ix.opts.Fuzzy, pool*3)
 		})
 	}
 	entries, err := search(ctx, ix.bleve, nil, ix.entryQuery(text), pool)

@@ -108,6 +108,7 @@ func (p *phrasingIndex) finish(synonyms map[string][]string, groups int) {
 	}
 	p.docs = slices.Clip(p.docs)
 	p.length = slices.Clip(p.length)
+	p.scratch = nil
 }
 
 // clause is one term of the query with its synonyms: a term query, or the

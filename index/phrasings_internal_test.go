@@ -70,12 +70,13 @@ func TestPhrasingsScoreAsBleve(t *testing.T) {
 			if exp := c.Vocabulary.Expand(text); exp != "" {
 				text += " " + exp
 			}
-			fuzz := ix.typoCandidates(text)
+			terms := ix.Analyze(text)
+			fuzz := ix.typoCandidates(terms)
 			want, err := search(context.Background(), ref.bi, ref.stats, ref.query(text, fuzz, ix.opts.Fuzzy), 60)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := ix.phrasings.search(context.Background(), ix.Analyze(text), fuzz, ix.opts.Fuzzy, 60)
+			got, err := ix.phrasings.search(context.Background(), terms, fuzz, ix.opts.Fuzzy, 60)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,14 +12,14 @@ const maxCorrections = 4
 // does not contain: known terms one edit away, with the same first letter.
 // They are matched exactly, at a lower weight; this is much cheaper than
 // bleve's fuzzy queries, which build an automaton per word and field.
-func (ix *Index) typoCandidates(text string) []string {
+func (ix *Index) typoCandidates(terms []string) []string {
 	if ix.opts.Fuzzy <= 0 {
 		return nil
 	}
 	var out []string
 	seen := map[string]bool{}
 	typos := 0
-	for _, t := range ix.Analyze(text) {
+	for _, t := range terms {
 		if seen[t] || len(t) < minTypoLen || len(t) > maxTypoLen {
 			continue
 		}
