@@ -29,6 +29,9 @@ const (
 	// nearShare: a neighbour of the last entry among the message's own
 	// matches counts when it scores at least this share of the best match.
 	nearShare = 0.75
+	// neighbourMin: the learned model's probability a neighbour of the
+	// last entry needs, besides being at least the last's, to be moved to.
+	neighbourMin = 0
 	// maxFollowUpWords: a longer message is a question of its own.
 	maxFollowUpWords = 30
 	// bareWords: a message of at most this many words that has no
@@ -79,7 +82,7 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 	}
 	rel := lib.Corpus.Related
 	said := newPhrases(q)
-	if said.hasAny(rel.NewTopic) {
+	if said.hasAny(rel.NewTopic) || said.startsWithAny(rel.NewTopicOpeners) {
 		return knowledge.Reply{}, false
 	}
 	text := q
@@ -241,6 +244,15 @@ func (ev evidence) closer(id, last string) bool {
 	return withID > withLast || (withID == withLast && ev.learned[id] >= likelyTopic)
 }
 
+// asLikely reports whether the learned model finds entry id at least as
+// likely an answer to the message as last, and not unlikely: a neighbour
+// the words alone point to ("only with my partner tho, alone its fine"
+// after orgasms, which shares more words with arousal) is no move. True
+// without a learned model.
+func (ev evidence) asLikely(id, last string) bool {
+	return ev.learned == nil || ev.learned[id] >= ev.learned[last] && ev.learned[id] >= neighbourMin
+}
+
 // nearMatch is the first of the message's own matches (the answer, then
 // the choices, best first; the search's hits, if the learned model finds
 // them likely, when alone offered none) that scores at least nearShare of
@@ -281,7 +293,7 @@ func nearMatch(ctx context.Context, lib *Library, ev evidence, alone knowledge.R
 			// it is only a word match.
 			continue
 		}
-		if neighbours(lib.Corpus, h.ID, last) && ev.closer(h.ID, last) {
+		if neighbours(lib.Corpus, h.ID, last) && ev.closer(h.ID, last) && ev.asLikely(h.ID, last) {
 			return h.ID
 		}
 	}
@@ -305,6 +317,17 @@ func neighbours(c *knowledge.Corpus, a, b string) bool {
 type phrases string
 
 func newPhrases(q string) phrases { return phrases(" " + strings.Join(talkWords(q), " ") + " ") }
+
+// startsWithAny reports whether the message starts with one of the phrases
+// as whole words.
+func (s phrases) startsWithAny(list []string) bool {
+	for _, p := range list {
+		if w := talkWords(p); len(w) > 0 && strings.HasPrefix(string(s), " "+strings.Join(w, " ")+" ") {
+			return true
+		}
+	}
+	return false
+}
 
 // hasAny reports whether the message contains one of the phrases as whole words.
 func (s phrases) hasAny(list []string) bool {

@@ -24,6 +24,9 @@ type Related struct {
 	Stay     map[string][]string `yaml:"stay"`
 	Words    map[string][]string `yaml:"words"`
 	NewTopic []string            `yaml:"new_topic"`
+	// NewTopicOpeners start a message that asks something new ("also how
+	// do i get rid of back acne"): only as its first words.
+	NewTopicOpeners []string `yaml:"new_topic_openers"`
 	Siblings [][]string          `yaml:"siblings"`
 	// BesideCrisis lists, per crisis category, the ordinary entries a
 	// crisis reply may offer below its help.
