@@ -32,6 +32,13 @@ const (
 	// neighbourMin: the learned model's probability a neighbour of the
 	// last entry needs, besides being at least the last's, to be moved to.
 	neighbourMin = 0
+	// ownTerms: a continuation found only with the last answer's title
+	// added must share a word with its answer when the message has this
+	// many words of its own (after stop words): on the development sets
+	// every such message of four or more was off-topic ("do u think i
+	// should drop orgo", "ok lol whats ur fav movie"); of three, two were
+	// continuations ("can it come back").
+	ownTerms = 4
 	// maxFollowUpWords: a longer message is a question of its own.
 	maxFollowUpWords = 30
 	// bareWords: a message of at most this many words that has no
@@ -139,6 +146,12 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 		return r.followTo(last, "follow-up of "+last+", its best match")
 	}
 	if rep.Kind != knowledge.KindAnswer {
+		return knowledge.Reply{}, false
+	}
+	if _, n := lib.Index.Overlap(q, rep.ID()); n == 0 && len(lib.Index.Analyze(q)) >= ownTerms {
+		// Only the last title's words found it: a message of its own
+		// words, none of them in that answer ("can u help me write my cv"
+		// after becoming a therapist), is not about it.
 		return knowledge.Reply{}, false
 	}
 	rep.Reason = "follow-up of " + last + ": " + rep.Reason
