@@ -81,7 +81,7 @@ func TestCalibrateSafety(t *testing.T) {
 		// The model of all the data, for the short-message check of every
 		// threshold.
 		full := safety.TrainWith(append(slices.Clone(all), ordinary...), opts)
-		fmt.Printf("options bits=%d epochs=%d rate=%g l2=%g hidden=%d\n", opts.HashBits, opts.Epochs, opts.Rate, opts.L2, opts.Hidden)
+		fmt.Printf("options bits=%d epochs=%d rate=%g l2=%g hidden=%d dropout=%g\n", opts.HashBits, opts.Epochs, opts.Rate, opts.L2, opts.Hidden, opts.Dropout)
 		for _, th := range calibrationThresholds() {
 			crisisMin := th.CrisisMin
 			var r safety.SafetyReport
@@ -96,7 +96,7 @@ func TestCalibrateSafety(t *testing.T) {
 					perFileBenign[names[i]] = fr.Rate("benign")
 				}
 			}
-			fmt.Printf("  declineOverrule=%.2f", th.DeclineOverrule)
+			fmt.Printf("  declineOverrule=%.2f medicalOverrule=%.2f", th.DeclineOverrule, th.MedicalOverrule)
 			fmt.Printf("  crisisMin=%.2f plainMin=%.2f pastMarkerMin=%.2f pastModelMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f decline=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.PastMarkerMin, th.PastModelMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin, th.DeclineMin,
 				float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), float64(r.CrisisHelp)/float64(max(1, r.CrisisTotal)), float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
 			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
@@ -166,6 +166,7 @@ func calibrationOptions(t *testing.T) []textmodel.Options {
 	vary("CONFIDANT_CALIBRATE_HIDDEN", func(o *textmodel.Options, f float64) { o.Hidden = int(f) })
 	vary("CONFIDANT_CALIBRATE_RATE", func(o *textmodel.Options, f float64) { o.Rate = f })
 	vary("CONFIDANT_CALIBRATE_MIX", func(o *textmodel.Options, f float64) { o.Mix = f })
+	vary("CONFIDANT_CALIBRATE_DROPOUT", func(o *textmodel.Options, f float64) { o.Dropout = f })
 	// A mix means nothing without a hidden layer.
 	return slices.DeleteFunc(out, func(o textmodel.Options) bool { return o.Hidden == 0 && o.Mix != 0 })
 }
@@ -201,6 +202,7 @@ func calibrationThresholds() []safety.Thresholds {
 	vary("CONFIDANT_CALIBRATE_DECLINE", nil, func(th *safety.Thresholds, f float32) { th.DeclineMin = f })
 	vary("CONFIDANT_CALIBRATE_ALSO", nil, func(th *safety.Thresholds, f float32) { th.AlsoMin = f })
 	vary("CONFIDANT_CALIBRATE_DECLINEOVERRULE", nil, func(th *safety.Thresholds, f float32) { th.DeclineOverrule = f })
+	vary("CONFIDANT_CALIBRATE_MEDICALOVERRULE", nil, func(th *safety.Thresholds, f float32) { th.MedicalOverrule = f })
 	vary("CONFIDANT_CALIBRATE_CRISIS", []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5}, func(th *safety.Thresholds, f float32) { th.CrisisMin = f })
 	return out
 }

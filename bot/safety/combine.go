@@ -26,6 +26,17 @@ type Thresholds struct {
 	// DeclineOverrule: a decline pattern (doses, explicit requests) stands
 	// unless the model is at least this sure of a crisis.
 	DeclineOverrule float32
+	// MedicalOverrule: a medical-advice pattern (a dose, a medicine)
+	// stands unless the model is at least this sure of a crisis; 0:
+	// DeclineOverrule applies. "how many tylenol is too many", "what dose
+	// of amitriptyline is fatal? I have a full script": the model read
+	// them as self-harm at 0.93 and 0.76, and they got "That's not
+	// something I can help with". 0.5 since session 17: leaving one writer
+	// out, self-harm 0.909 -> 0.910, abuse 0.896 -> 0.897, crisis messages
+	// given any crisis reply 0.949 -> 0.950; medical-advice declines 0.665
+	// -> 0.661 (dose questions the model reads as crises get the crisis
+	// reply); benign and ordinary unchanged.
+	MedicalOverrule float32
 	// ConcernMin: this much probability on the crisis and concern classes
 	// together puts a line of help on top of an ordinary reply.
 	ConcernMin float32
@@ -113,7 +124,7 @@ type Thresholds struct {
 // 7 short ordinary messages to crisis, so 0.25: overall crisis where it
 // was, self-harm 0.908 (0.911), abuse 0.902 (0.896).
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.08, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
+	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, MedicalOverrule: 0.5, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.08, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
 }
 
 // Classify decides what to do with a message.
@@ -194,7 +205,7 @@ func (t *Triage) classifyOnce(toks []token) Verdict {
 		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule ||
 			// "whats the point. been looking up how many tylenol it takes":
 			// a dose question that names a risk is no medical question.
-			v.Category == "medical-advice" && namesRisk(found))
+			v.Category == "medical-advice" && (namesRisk(found) || th.MedicalOverrule > 0 && prob >= th.MedicalOverrule))
 	switch {
 	case modelCrisis:
 		cat := crisisCategory[class]

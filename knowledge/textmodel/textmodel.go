@@ -25,6 +25,11 @@ type Options struct {
 	// model and predicts Mix of the hidden layer's probabilities plus
 	// 1-Mix of the linear model's.
 	Mix float64
+	// Dropout, between 0 and 1, leaves out each feature of an example
+	// with this probability at each step of training (the others count
+	// 1/(1-Dropout) as much), so the model cannot lean on a few words a
+	// writer happens to use. 0 leaves none out. Linear model only.
+	Dropout float64
 }
 
 // DefaultOptions suit a few thousand short messages.
@@ -190,10 +195,20 @@ func Train(data []Example, classes int, o Options) *Model {
 	rng := rand.New(rand.NewPCG(o.Seed, 2))
 	p := make([]float32, classes)
 	l2 := float32(o.L2)
+	var kept []uint32
 	for ep := 0; ep < o.Epochs; ep++ {
 		lr := float32(o.Rate / (1 + 0.1*float64(ep)))
 		rng.Shuffle(len(data), func(i, j int) { data[i], data[j] = data[j], data[i] })
 		for _, d := range data {
+			if o.Dropout > 0 {
+				kept = kept[:0]
+				for _, f := range d.Vector.Features {
+					if rng.Float64() >= o.Dropout {
+						kept = append(kept, f)
+					}
+				}
+				d.Vector = Vector{Features: kept, Value: d.Vector.Value / float32(1-o.Dropout)}
+			}
 			m.scores(d.Vector, p)
 			for c := range p {
 				g := p[c]
