@@ -39,6 +39,10 @@ const (
 	// should drop orgo", "ok lol whats ur fav movie"); of three, two were
 	// continuations ("can it come back").
 	ownTerms = 4
+	// bodyWords: a follow-up of at most this many words that asks about
+	// the other body, after an entry related.yaml moves nowhere for it,
+	// stays on that entry.
+	bodyWords = 4
 	// maxFollowUpWords: a longer message is a question of its own.
 	maxFollowUpWords = 30
 	// bareWords: a message of at most this many words that has no
@@ -101,6 +105,11 @@ func (r *Responder) followUp(ctx context.Context, lib *Library, last, q string, 
 	to, kind := "", ""
 	if shaped {
 		to, kind = moveOf(rel, last, said)
+		if to == "" && len(talkWords(q)) <= bodyWords && (said.hasAny(rel.Words["women"]) || said.hasAny(rel.Words["men"])) {
+			// "and for girls?" after condoms: the last entry has no other
+			// entry for the other body, so it answers for both.
+			return r.followTo(last, "follow-up of "+last+", about the other body, which it answers itself")
+		}
 	}
 	if to == "" && alone.Kind == knowledge.KindAnswer && alone.ID() != last && ev.learned != nil && ev.learned[alone.ID()] < sureTopic && len(talkWords(q)) <= shortWords {
 		if withID, withLast := ev.shared(alone.ID(), last); withID <= 1 && withID <= withLast {

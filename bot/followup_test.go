@@ -90,10 +90,11 @@ func TestFollowUpDevSet3(t *testing.T) {
 // university peer sex-ed text line's students, and a family-clinic
 // nurse's midlife and men's health forums; the writers saw only the topic
 // list). Measured as they came: 0.744 (119) and 0.819 (131); after
-// session 17's changes, made with them, 0.769 (123) and 0.831 (133).
+// session 17's changes, made with them, 0.781 (125) and 0.825 (132; the
+// safety model of the same session took one).
 // go test -v -run 'FollowUpDevSet[45]' ./bot
 func TestFollowUpDevSet4(t *testing.T) {
-	followUpFloor(t, "../testdata/followups-dev4.tsv", "follow-ups right (dev4)", 0.76)
+	followUpFloor(t, "../testdata/followups-dev4.tsv", "follow-ups right (dev4)", 0.77)
 }
 
 func TestFollowUpDevSet5(t *testing.T) {
