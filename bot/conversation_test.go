@@ -120,6 +120,11 @@ func TestFollowUps(t *testing.T) {
 		{"after did you mean, its first choice", "it was just texting", "does the hurt ever fade", "infidelity"},
 		{"a short message resting on one word the last answer has", "white stuff in my underwear every day", "when should i worry", "vaginal-discharge"},
 		{"one word, but a topic the model is sure of", "white stuff in my underwear every day", "what about chlamydia", "sti-basics"},
+		{"a message that opens with also asks something new", "where can i get tested for stis", "also how do i get rid of back acne", ""},
+		{"also inside a message continues", "what is sensate focus", "can we also do it at home", "sensate-focus"},
+		{"only the last title's words found it", "what is a uti", "do u think i should drop orgo", ""},
+		{"a detail about age moves", "why is my sex drive so low lately", "im 71 btw, is it just age?", "aging-and-sex"},
+		{"the other body, no other entry for it", "how do i put on a condom right", "and for girls?", "condoms-and-barriers"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var conv bot.Conversation
