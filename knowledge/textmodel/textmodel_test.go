@@ -36,6 +36,22 @@ func TestTrainSeparates(t *testing.T) {
 	if p := m.Predict(textmodel.Vector{}); p[0] != 0.5 {
 		t.Errorf("empty message = %v, want even odds", p)
 	}
+	// With dropout it still separates them, deterministically, and it is
+	// another model than without.
+	o.Dropout = 0.3
+	d := textmodel.Train(data, 2, o)
+	for text, want := range map[string]int{"your cat": 0, "that dog": 1} {
+		p := d.Predict(vec(text))
+		if got := map[bool]int{true: 0, false: 1}[p[0] > p[1]]; got != want {
+			t.Errorf("with dropout, Predict(%q) = %v, want class %d", text, p, want)
+		}
+	}
+	if a, b := d.Predict(vec("cat dog")), textmodel.Train(data, 2, o).Predict(vec("cat dog")); a[0] != b[0] {
+		t.Errorf("two trainings with dropout differ: %v vs %v", a, b)
+	}
+	if a, b := d.Predict(vec("cat")), m.Predict(vec("cat")); a[0] == b[0] {
+		t.Errorf("dropout changed nothing: %v", a)
+	}
 }
 
 // TestEncodeDecode: a decoded model predicts exactly as the one encoded;
