@@ -26,8 +26,8 @@ type Related struct {
 	NewTopic []string            `yaml:"new_topic"`
 	// NewTopicOpeners start a message that asks something new ("also how
 	// do i get rid of back acne"): only as its first words.
-	NewTopicOpeners []string `yaml:"new_topic_openers"`
-	Siblings [][]string          `yaml:"siblings"`
+	NewTopicOpeners []string   `yaml:"new_topic_openers"`
+	Siblings        [][]string `yaml:"siblings"`
 	// BesideCrisis lists, per crisis category, the ordinary entries a
 	// crisis reply may offer below its help.
 	BesideCrisis map[string][]string `yaml:"beside_crisis"`
