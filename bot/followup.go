@@ -29,9 +29,6 @@ const (
 	// nearShare: a neighbour of the last entry among the message's own
 	// matches counts when it scores at least this share of the best match.
 	nearShare = 0.75
-	// neighbourMin: the learned model's probability a neighbour of the
-	// last entry needs, besides being at least the last's, to be moved to.
-	neighbourMin = 0
 	// ownTerms: a continuation found only with the last answer's title
 	// added must share a word with its answer when the message has this
 	// many words of its own (after stop words): on the development sets
@@ -267,12 +264,12 @@ func (ev evidence) closer(id, last string) bool {
 }
 
 // asLikely reports whether the learned model finds entry id at least as
-// likely an answer to the message as last, and not unlikely: a neighbour
-// the words alone point to ("only with my partner tho, alone its fine"
-// after orgasms, which shares more words with arousal) is no move. True
-// without a learned model.
+// likely an answer to the message as last: a neighbour the words alone
+// point to ("only with my partner tho, alone its fine" after orgasms, which
+// shares more words with arousal) is no move. True without a learned
+// model.
 func (ev evidence) asLikely(id, last string) bool {
-	return ev.learned == nil || ev.learned[id] >= ev.learned[last] && ev.learned[id] >= neighbourMin
+	return ev.learned == nil || ev.learned[id] >= ev.learned[last]
 }
 
 // nearMatch is the first of the message's own matches (the answer, then
@@ -342,19 +339,16 @@ func newPhrases(q string) phrases { return phrases(" " + strings.Join(talkWords(
 
 // startsWithAny reports whether the message starts with one of the phrases
 // as whole words.
-func (s phrases) startsWithAny(list []string) bool {
-	for _, p := range list {
-		if w := talkWords(p); len(w) > 0 && strings.HasPrefix(string(s), " "+strings.Join(w, " ")+" ") {
-			return true
-		}
-	}
-	return false
-}
+func (s phrases) startsWithAny(list []string) bool { return s.anyWhere(list, strings.HasPrefix) }
 
 // hasAny reports whether the message contains one of the phrases as whole words.
-func (s phrases) hasAny(list []string) bool {
+func (s phrases) hasAny(list []string) bool { return s.anyWhere(list, strings.Contains) }
+
+// anyWhere reports whether found(message, phrase) holds for one of the
+// phrases, both as their words with a space on each side.
+func (s phrases) anyWhere(list []string, found func(s, p string) bool) bool {
 	for _, p := range list {
-		if w := talkWords(p); len(w) > 0 && strings.Contains(string(s), " "+strings.Join(w, " ")+" ") {
+		if w := talkWords(p); len(w) > 0 && found(string(s), " "+strings.Join(w, " ")+" ") {
 			return true
 		}
 	}

@@ -11,6 +11,18 @@ import (
 
 func vec(s string) textmodel.Vector { return textmodel.Vectorize(strings.Fields(s), 12) }
 
+// wantCatsAndDogs checks that m puts unseen messages about a cat in class 0
+// and about a dog in class 1.
+func wantCatsAndDogs(t *testing.T, m *textmodel.Model, label string) {
+	t.Helper()
+	for text, want := range map[string]int{"your cat": 0, "that dog": 1} {
+		p := m.Predict(vec(text))
+		if got := map[bool]int{true: 0, false: 1}[p[0] > p[1]]; got != want {
+			t.Errorf("%sPredict(%q) = %v, want class %d", label, text, p, want)
+		}
+	}
+}
+
 // TestTrainSeparates learns two classes told apart by their words and
 // predicts unseen messages of each, and is deterministic.
 func TestTrainSeparates(t *testing.T) {
@@ -24,12 +36,7 @@ func TestTrainSeparates(t *testing.T) {
 	o := textmodel.DefaultOptions()
 	o.HashBits = 12
 	m := textmodel.Train(data, 2, o)
-	for text, want := range map[string]int{"your cat": 0, "that dog": 1} {
-		p := m.Predict(vec(text))
-		if got := map[bool]int{true: 0, false: 1}[p[0] > p[1]]; got != want {
-			t.Errorf("Predict(%q) = %v, want class %d", text, p, want)
-		}
-	}
+	wantCatsAndDogs(t, m, "")
 	if a, b := m.Predict(vec("cat dog")), textmodel.Train(data, 2, o).Predict(vec("cat dog")); a[0] != b[0] {
 		t.Errorf("two trainings on the same data differ: %v vs %v", a, b)
 	}
@@ -40,12 +47,7 @@ func TestTrainSeparates(t *testing.T) {
 	// another model than without.
 	o.Dropout = 0.3
 	d := textmodel.Train(data, 2, o)
-	for text, want := range map[string]int{"your cat": 0, "that dog": 1} {
-		p := d.Predict(vec(text))
-		if got := map[bool]int{true: 0, false: 1}[p[0] > p[1]]; got != want {
-			t.Errorf("with dropout, Predict(%q) = %v, want class %d", text, p, want)
-		}
-	}
+	wantCatsAndDogs(t, d, "with dropout, ")
 	if a, b := d.Predict(vec("cat dog")), textmodel.Train(data, 2, o).Predict(vec("cat dog")); a[0] != b[0] {
 		t.Errorf("two trainings with dropout differ: %v vs %v", a, b)
 	}
