@@ -125,6 +125,7 @@ func TestFollowUps(t *testing.T) {
 		{"only the last title's words found it", "what is a uti", "do u think i should drop orgo", ""},
 		{"a detail about age moves", "why is my sex drive so low lately", "im 71 btw, is it just age?", "aging-and-sex"},
 		{"the other body, no other entry for it", "how do i put on a condom right", "and for girls?", "condoms-and-barriers"},
+		{"how many days the corpus answers is no dose question", "what is the morning after pill", "until how many days can I take it", "emergency-contraception"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var conv bot.Conversation

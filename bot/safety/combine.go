@@ -219,7 +219,7 @@ func (t *Triage) classifyOnce(toks []token) Verdict {
 		cat := crisisCategory[class]
 		return Verdict{Category: cat, Past: true, Redirect: t.rules.Past.Redirect[cat], Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
 	}
-	if dc, dp := p.topDecline(); v.Kind == "" && th.DeclineMin > 0 && dp >= th.DeclineMin && dp >= p[classOther] {
+	if dc, dp := p.topDecline(); v.Kind == "" && !v.mentioned && th.DeclineMin > 0 && dp >= th.DeclineMin && dp >= p[classOther] {
 		return Verdict{Kind: knowledge.VerdictDecline, Category: declineReason[dc], Pattern: modelPattern(dc, dp), Lang: v.Lang, Teen: v.Teen}
 	}
 	if v.Kind != knowledge.VerdictDecline || v.Category != "manipulation" {

@@ -42,6 +42,10 @@ type Verdict struct {
 	// Firm is set when a firm pattern (a method, a lethal amount, a plan
 	// now) made the crisis: the model does not overrule it.
 	Firm bool
+	// mentioned is set when a safe phrase matched: a trigger word there is
+	// only mentioned ("how many days can i take" the morning-after pill),
+	// so the model alone does not decline the message either.
+	mentioned bool
 }
 
 // Triage interprets the triage rules of a corpus. It is immutable and safe
@@ -200,9 +204,11 @@ func (t *Triage) patternsHits(toks []token, hits []partID) Verdict {
 		return Verdict{}
 	}
 	neutral := make([]bool, len(toks))
+	mentioned := false
 	for p := range t.candidates(t.safe, hits) {
 		for i := range toks {
 			if end, ok := matchSeq(toks, i, p.parts[0], nil); ok {
+				mentioned = true
 				for k := i; k < end; k++ {
 					neutral[k] = true
 				}
@@ -239,9 +245,9 @@ func (t *Triage) patternsHits(toks []token, hits []partID) Verdict {
 		}
 	}
 	if p, ok := t.first(t.outside, hits, toks, neutral); ok {
-		return Verdict{Kind: knowledge.VerdictOutside, Category: knowledge.VerdictOutside, Pattern: p, Concern: concern}
+		return Verdict{Kind: knowledge.VerdictOutside, Category: knowledge.VerdictOutside, Pattern: p, Concern: concern, mentioned: mentioned}
 	}
-	return Verdict{Concern: concern}
+	return Verdict{Concern: concern, mentioned: mentioned}
 }
 
 // listOf is the list named key in m, or -1 (an empty list).
