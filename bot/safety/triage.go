@@ -533,7 +533,11 @@ var durationUnit = map[string]bool{"year": true, "years": true, "yr": true, "yrs
 
 // denies reports a crisis pattern of cat that matches only right after a
 // negation ("I'm not suicidal, I just…"): the writer says it is not so, and
-// the model's guess alone does not overrule them.
+// the model's guess alone does not overrule them. Only a pattern's first
+// part, what it claims, can be denied: the parts after "&" qualify it (a
+// time, "how many"), and a negation before one of them denies nothing ("I
+// told him I wanted to stop and he just didn't. Yesterday." matches
+// "told him no & {recent}" nowhere, and its "didn't" is no denial).
 func (t *Triage) denies(toks []token, cat string) bool {
 	return t.deniesHits(toks, t.anchors.hits(toks), cat)
 }
@@ -548,7 +552,10 @@ func (t *Triage) deniesHits(toks []token, hits []partID, cat string) bool {
 	i, _ := slices.BinarySearch(hits, l.lo)
 	for ; i < len(hits) && hits[i] < l.hi; i++ {
 		ref := t.parts[hits[i]]
-		part := l.patterns[ref.pattern].parts[hits[i]-l.first[ref.pattern]]
+		if hits[i] != l.first[ref.pattern] {
+			continue
+		}
+		part := l.patterns[ref.pattern].parts[0]
 		for i := range toks {
 			if _, ok := matchSeq(toks, i, part, t.negations); ok && t.negatedAt(toks, i) {
 				return true
