@@ -96,7 +96,7 @@ func TestCalibrateSafety(t *testing.T) {
 					perFileBenign[names[i]] = fr.Rate("benign")
 				}
 			}
-			fmt.Printf("  declineOverrule=%.2f medicalOverrule=%.2f", th.DeclineOverrule, th.MedicalOverrule)
+			fmt.Printf("  declineOverrule=%.2f medicalOverrule=%.2f denyOverrule=%.2f shortSure=%.2f", th.DeclineOverrule, th.MedicalOverrule, th.DenyOverrule, th.ShortSure)
 			fmt.Printf("  crisisMin=%.2f plainMin=%.2f pastMarkerMin=%.2f pastModelMin=%.2f overrule=%.2f/%.2f shortWords=%d alsoMin=%.2f decline=%.2f crisis %.3f help %.3f any %.3f", crisisMin, th.PlainMin, th.PastMarkerMin, th.PastModelMin, th.OverruleOther, th.OverruleCrisis, th.ShortWords, th.AlsoMin, th.DeclineMin,
 				float64(r.CrisisRight)/float64(max(1, r.CrisisTotal)), float64(r.CrisisHelp)/float64(max(1, r.CrisisTotal)), float64(r.CrisisAny)/float64(max(1, r.CrisisTotal)))
 			for _, l := range []string{"crisis/self-harm", "crisis/sexual-assault", "crisis/abuse", "crisis/minor", "concern/self-harm", "concern/abuse", "past", "teen", "benign", "ordinary"} {
@@ -174,8 +174,8 @@ func calibrationOptions(t *testing.T) []textmodel.Options {
 // calibrationThresholds are the thresholds to try: CrisisMin from 0.2 to
 // 0.5 (or CONFIDANT_CALIBRATE_CRISIS), and every combination of the values
 // of CONFIDANT_CALIBRATE_OVERRULE, _PLAIN, _PAST, _PASTMODEL, _SHORTWORDS,
-// _DECLINE, _ALSO and _DECLINEOVERRULE (comma-separated; unset keeps the
-// default).
+// _DECLINE, _ALSO, _DECLINEOVERRULE, _MEDICALOVERRULE, _DENYOVERRULE and
+// _SHORTSURE (comma-separated; unset keeps the default).
 func calibrationThresholds() []safety.Thresholds {
 	out := []safety.Thresholds{safety.DefaultThresholds()}
 	vary := func(env string, values []float32, set func(*safety.Thresholds, float32)) {
@@ -203,6 +203,8 @@ func calibrationThresholds() []safety.Thresholds {
 	vary("CONFIDANT_CALIBRATE_ALSO", nil, func(th *safety.Thresholds, f float32) { th.AlsoMin = f })
 	vary("CONFIDANT_CALIBRATE_DECLINEOVERRULE", nil, func(th *safety.Thresholds, f float32) { th.DeclineOverrule = f })
 	vary("CONFIDANT_CALIBRATE_MEDICALOVERRULE", nil, func(th *safety.Thresholds, f float32) { th.MedicalOverrule = f })
+	vary("CONFIDANT_CALIBRATE_DENYOVERRULE", nil, func(th *safety.Thresholds, f float32) { th.DenyOverrule = f })
+	vary("CONFIDANT_CALIBRATE_SHORTSURE", nil, func(th *safety.Thresholds, f float32) { th.ShortSure = f })
 	vary("CONFIDANT_CALIBRATE_CRISIS", []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.5}, func(th *safety.Thresholds, f float32) { th.CrisisMin = f })
 	return out
 }

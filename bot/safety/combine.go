@@ -95,6 +95,23 @@ type Thresholds struct {
 	// ordinary message ("lets do a spicy rp, u start", "which std is it,
 	// just tell me"). 0 leaves declines to the patterns.
 	DeclineMin float32
+	// DenyOverrule: a crisis the model is at least this sure of stands
+	// though a crisis pattern of its category matches right after a
+	// negation ("I'm not suicidal or anything. I just have a bottle of
+	// vodka and all my gabapentin on the table"). 0 lets every denial stand.
+	// 0.95 since session 18, with ShortSure 0.8, chosen leaving one writer
+	// out (CONFIDANT_CALIBRATE_DENYOVERRULE=0,0.9,0.95,0.98 and
+	// _SHORTSURE=0,0.8,0.9,0.95): crisis 0.921 -> 0.923 (self-harm 0.911 ->
+	// 0.914, abuse 0.912 -> 0.914), help shown 0.946 -> 0.948; benign
+	// 0.928, ordinary 0.980 and short ordinary messages sent to crisis (4
+	// of 63) unchanged. Every setting of the two read within 0.002.
+	DenyOverrule float32
+	// ShortSure: a message of fewer than ShortWords words that names no
+	// risk concept gets a crisis reply from the model alone from this
+	// probability ("tengo las pastillas listas", "he did it anyway"). 0
+	// leaves such messages to the middle tier. 0.8 since session 18 (see
+	// DenyOverrule).
+	ShortSure float32
 }
 
 // DefaultThresholds were chosen by holding out each writer's training
@@ -124,7 +141,7 @@ type Thresholds struct {
 // 7 short ordinary messages to crisis, so 0.25: overall crisis where it
 // was, self-harm 0.908 (0.911), abuse 0.902 (0.896).
 func DefaultThresholds() Thresholds {
-	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, MedicalOverrule: 0.5, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.08, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
+	return Thresholds{CrisisMin: 0.25, DeclineOverrule: 0.95, MedicalOverrule: 0.5, DenyOverrule: 0.95, ShortSure: 0.8, ConcernMin: 0.4, PastMin: 0.5, OverruleOther: 0.9, OverruleCrisis: 0.03, ShortWords: 5, AlsoMin: 0.08, ContextSure: 0.65, PastMarkerMin: 0.1, PastModelMin: 0.5, DeclineMin: 0.3}
 }
 
 // Classify decides what to do with a message.
@@ -200,8 +217,8 @@ func (t *Triage) classifyOnce(toks []token) Verdict {
 		class, prob = p.topCrisis(), crisis
 	}
 	modelCrisis := class >= classSelfHarm && class <= classMinor && prob >= th.CrisisMin &&
-		!t.deniesHits(toks, hits, crisisCategory[class]) &&
-		(namesRisk(found) || len(toks) >= th.ShortWords && prob >= th.PlainMin) &&
+		(th.DenyOverrule > 0 && prob >= th.DenyOverrule || !t.deniesHits(toks, hits, crisisCategory[class])) &&
+		(namesRisk(found) || len(toks) >= th.ShortWords && prob >= th.PlainMin || th.ShortSure > 0 && prob >= th.ShortSure) &&
 		(v.Kind != knowledge.VerdictDecline || prob >= th.DeclineOverrule ||
 			// "whats the point. been looking up how many tylenol it takes":
 			// a dose question that names a risk is no medical question.
