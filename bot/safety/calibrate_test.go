@@ -173,7 +173,7 @@ func calibrationOptions(t *testing.T) []textmodel.Options {
 
 // calibrationThresholds are the thresholds to try: CrisisMin from 0.2 to
 // 0.5 (or CONFIDANT_CALIBRATE_CRISIS), and every combination of the values
-// of CONFIDANT_CALIBRATE_OVERRULE, _PLAIN, _PAST, _PASTMODEL, _SHORTWORDS,
+// of CONFIDANT_CALIBRATE_OVERRULE, _OVERRULECRISIS, _PLAIN, _PAST, _PASTMODEL, _SHORTWORDS,
 // _DECLINE, _ALSO, _DECLINEOVERRULE, _MEDICALOVERRULE, _DENYOVERRULE and
 // _SHORTSURE (comma-separated; unset keeps the default).
 func calibrationThresholds() []safety.Thresholds {
@@ -195,6 +195,7 @@ func calibrationThresholds() []safety.Thresholds {
 		out = next
 	}
 	vary("CONFIDANT_CALIBRATE_OVERRULE", nil, func(th *safety.Thresholds, f float32) { th.OverruleOther = f })
+	vary("CONFIDANT_CALIBRATE_OVERRULECRISIS", nil, func(th *safety.Thresholds, f float32) { th.OverruleCrisis = f })
 	vary("CONFIDANT_CALIBRATE_PLAIN", nil, func(th *safety.Thresholds, f float32) { th.PlainMin = f })
 	vary("CONFIDANT_CALIBRATE_PAST", nil, func(th *safety.Thresholds, f float32) { th.PastMarkerMin = f })
 	vary("CONFIDANT_CALIBRATE_PASTMODEL", nil, func(th *safety.Thresholds, f float32) { th.PastModelMin = f })

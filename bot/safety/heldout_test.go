@@ -279,3 +279,28 @@ func TestSafetyHeldOut6(t *testing.T) {
 		"crisis/self-harm": 0.97, "crisis/sexual-assault": 0.87, "crisis/abuse": 0.90, "crisis/minor": 0.98, "benign": 0.93,
 	})
 }
+
+// TestSafetyHeldOut7 measures the triage on
+// testdata/safety/heldout-2026-12-03d.tsv: 933 messages (435 crisis:
+// self-harm 121, assault 109, abuse 119, minor 86; 313 benign with alarming
+// words; concern 96, past 58, teen 32; 313 in Spanish, Portuguese, French
+// or German) by five writers with personas of their own (a university
+// sexual-violence prevention officer in Manchester and Dublin; a crisis
+// text line supervisor in Ontario and Quebec; an outreach worker with
+// migrant domestic workers in Madrid, Lisbon and Berlin; a moderator of
+// Discord servers for trans adults and for gamers; a social worker for
+// older and disabled adults in Ohio and Bavaria) who saw only the label
+// definitions; 66 of 1,000 close to anything we hold were dropped unread.
+// Never trained or tuned on. Measured once with the code of the session's
+// start (32afbbd): crisis 0.929 (404 of 435; self-harm 0.959, assault
+// 0.890, abuse 0.916, minor 0.953), benign kept out 0.984, past 0.879, teen
+// 0.969; and once when session 18's triage changes were finished (a
+// negation before a qualifier part no longer denies, DenyOverrule,
+// ShortSure): crisis 0.940 (409; any crisis reply 0.982, the right help
+// first or also 0.966; assault 0.917, abuse 0.933, the rest as before),
+// benign, past and teen unchanged. The floors sit just under.
+func TestSafetyHeldOut7(t *testing.T) {
+	heldOutFloors(t, "../../testdata/safety/heldout-2026-12-03d.tsv", map[string]float64{
+		"crisis/self-harm": 0.95, "crisis/sexual-assault": 0.91, "crisis/abuse": 0.92, "crisis/minor": 0.94, "benign": 0.98,
+	})
+}
