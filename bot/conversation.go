@@ -64,9 +64,11 @@ func (r *Responder) Converse(ctx context.Context, conv *Conversation, message st
 }
 
 // topic is the entry a follow-up is read with: the last answer's, or after
-// "did you mean" its first choice, the best guess at what was asked.
+// "did you mean" its first choice, the best guess at what was asked; after
+// a crisis reply that offered answers below its help, the first of them
+// ("can i get them taken down" after a partner's threat to leak nudes).
 func (conv *Conversation) topic() string {
-	if conv.DidYouMean && len(conv.Choices) > 0 {
+	if (conv.DidYouMean || conv.Crisis != "") && len(conv.Choices) > 0 {
 		return conv.Choices[0]
 	}
 	return conv.Last

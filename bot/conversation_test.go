@@ -200,6 +200,24 @@ func TestAfterCrisisReply(t *testing.T) {
 	if rep := r.Converse(ctx, conv, "what do i do if it breaks"); rep.Kind == knowledge.KindCrisis || rep.Concern != "" {
 		t.Errorf("second message after the crisis: got %s concern %q, want an ordinary reply", rep.Kind, rep.Concern)
 	}
+	// A crisis of another category the model is sure of is that crisis,
+	// with the first one's line of help kept.
+	var threats bot.Conversation
+	if rep := r.Converse(ctx, &threats, "my boyfriend threatens me if i dont have sex, is that abuse"); rep.Kind != knowledge.KindCrisis || rep.Category != "abuse" {
+		t.Fatalf("threats: got %s %s, want the abuse crisis reply", rep.Kind, rep.Category)
+	}
+	if rep := r.Converse(ctx, &threats, "last night he actually forced me, what do i do right now"); rep.Kind != knowledge.KindCrisis || rep.Category != "sexual-assault" || rep.Concern != "abuse" {
+		t.Errorf("an assault told after the abuse reply: got %s %s concern %q (%s), want the assault crisis reply with the abuse line", rep.Kind, rep.Category, rep.Concern, rep.Reason)
+	}
+	// A follow-up after a crisis reply that offered an answer below its
+	// help is read with that answer, and keeps the line of help.
+	var leak bot.Conversation
+	if rep := r.Converse(ctx, &leak, "my ex is threatening to post my nudes"); rep.Kind != knowledge.KindCrisis || len(rep.Alternatives) == 0 || rep.Alternatives[0].ID != "sexting-and-nudes" {
+		t.Fatalf("threat to leak nudes: got %s %s %v, want the abuse crisis reply offering sexting-and-nudes", rep.Kind, rep.Category, rep.Alternatives)
+	}
+	if rep := r.Converse(ctx, &leak, "can i get them taken down"); rep.Kind != knowledge.KindAnswer || rep.ID() != "sexting-and-nudes" || rep.Concern != "abuse" {
+		t.Errorf("a follow-up below the abuse reply: got %s %q concern %q (%s), want sexting-and-nudes with the abuse line", rep.Kind, rep.ID(), rep.Concern, rep.Reason)
+	}
 	if rep := r.Converse(ctx, start(), "thank you"); rep.Kind != knowledge.KindSmallTalk {
 		t.Errorf("thanks after a crisis reply: got %s, want small talk", rep.Kind)
 	}

@@ -231,7 +231,11 @@ func (t *Triage) classifyOnce(toks []token) Verdict {
 				return Verdict{Category: cat, Past: true, Redirect: redirect, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
 			}
 		}
-		return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen, Model: prob, Also: p.also(cat, th.AlsoMin)}
+		// A short message naming no risk is a crisis only by ShortSure:
+		// read alone ("he did it anyway"), not as a follow-up of an
+		// ordinary answer ("it happened last night" after erections).
+		short := !namesRisk(found) && len(toks) < th.ShortWords
+		return Verdict{Kind: knowledge.VerdictCrisis, Category: cat, Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen, Model: prob, Also: p.also(cat, th.AlsoMin), short: short}
 	case class == classPast && prob >= th.PastMin && v.Kind == "":
 		cat := crisisCategory[class]
 		return Verdict{Category: cat, Past: true, Redirect: t.rules.Past.Redirect[cat], Pattern: modelPattern(class, prob), Lang: v.Lang, Teen: v.Teen}
@@ -280,10 +284,17 @@ func (t *Triage) ClassifyAfter(message, last, crisis string) Verdict {
 			return len(toks) > 0 && len(toks) <= recentWords && t.anyPhrase(toks, t.afterCrisis, t.anchors.hits(toks))
 		}
 		switch {
-		case v.Kind == knowledge.VerdictCrisis && v.Model > 0 && v.Category != crisis && plea():
+		case v.Kind == knowledge.VerdictCrisis && v.Model > 0 && v.Model < t.Thresholds.ContextSure && v.Category != crisis && plea():
 			// The model alone, unsure which crisis a short plea is, does
 			// not move the conversation to another one.
 			return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply (" + v.Pattern + ")", Lang: v.Lang, Teen: v.Teen}
+		case v.Kind == knowledge.VerdictCrisis && v.Category != crisis && v.Also == "":
+			// A crisis of another category the model is sure of ("last
+			// night he actually forced me, what do i do right now" after a
+			// partner's threats): its reply, with the last crisis's line
+			// of help kept as the second.
+			v.Also = crisis
+			return v
 		case v.Kind == "" && !v.Past:
 			if !t.denies(toks, crisis) && plea() {
 				return Verdict{Kind: knowledge.VerdictCrisis, Category: crisis, Pattern: "asks for help right after a crisis reply", Lang: v.Lang, Teen: v.Teen}
@@ -297,9 +308,12 @@ func (t *Triage) ClassifyAfter(message, last, crisis string) Verdict {
 	if last == "" {
 		return v
 	}
-	if v.Kind == knowledge.VerdictCrisis && v.Model > 0 && v.Model < t.Thresholds.ContextSure &&
-		len(toks) <= recentWords && !mentionsRisk(toks) {
-		return Verdict{Concern: v.Category, Pattern: v.Pattern + ", a follow-up of " + last + " naming no risk", Lang: v.Lang, Teen: v.Teen}
+	if v.Kind == knowledge.VerdictCrisis && v.Model > 0 && (v.short ||
+		v.Model < t.Thresholds.ContextSure && len(toks) <= recentWords && !mentionsRisk(toks)) {
+		// Below, the rule for a recent event after an answer about the
+		// past may still make it a crisis ("it was last night" after
+		// healing from sexual trauma).
+		v = Verdict{Concern: v.Category, Pattern: v.Pattern + ", a follow-up of " + last + " naming no risk", Lang: v.Lang, Teen: v.Teen}
 	}
 	cat, ok := t.rules.Past.Recent.After[last]
 	if !ok || v.Kind != "" || t.Mode == ModelOnly {

@@ -46,6 +46,10 @@ type Verdict struct {
 	// only mentioned ("how many days can i take" the morning-after pill),
 	// so the model alone does not decline the message either.
 	mentioned bool
+	// short is set on a crisis the model made alone in a message of fewer
+	// than ShortWords words that names no risk (Thresholds.ShortSure): no
+	// crisis reply when it follows an ordinary answer (ClassifyAfter).
+	short bool
 }
 
 // Triage interprets the triage rules of a corpus. It is immutable and safe
