@@ -67,7 +67,12 @@ func Evaluate(t *Triage, examples []Example) SafetyReport {
 			if v.Concern != "" {
 				got += " concern/" + v.Concern
 			}
-			r.Misses = append(r.Misses, fmt.Sprintf("%s\t%s\t%s\t%s", e.Label, got, v.Pattern, e.Text))
+			model := ""
+			if t.model != nil {
+				// The model's probabilities, to tell its misses from a rule's.
+				model = fmt.Sprintf("%.2f", t.model.Predict(e.Text))
+			}
+			r.Misses = append(r.Misses, fmt.Sprintf("%s\t%s\t%s\t%s\t%s", e.Label, got, v.Pattern, model, e.Text))
 		}
 		if strings.HasPrefix(e.Label, "crisis/") {
 			r.CrisisTotal++
